@@ -1,0 +1,107 @@
+package io.mirador.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.mirador.index.TenantIndexes;
+import io.mirador.sync.SyncRuns;
+import io.mirador.sync.SyncSettings;
+import io.mirador.sync.SyncState;
+import io.mirador.sync.SyncStateStore;
+import io.mirador.sync.SyncStatus;
+import io.mirador.tenant.Tenant;
+import io.mirador.tenant.Tenants;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code GET /api/v1/metrics/health}: per tenant, the last sync and its result, the metrics in the index,
+ * and whether the catalog is stale (no successful sync within two intervals). {@code healthy} and
+ * {@code degraded} answer 200, {@code unhealthy} (no tenant can be served fresh) 503.
+ */
+public final class HealthApi {
+
+    public static final String HEALTHY = "healthy";
+    public static final String DEGRADED = "degraded";
+    public static final String UNHEALTHY = "unhealthy";
+
+    /** Health of one tenant. */
+    public record TenantHealth(String tenantId, String status, Instant lastSyncTime, String lastSyncResult,
+                               long metricsInIndex, boolean stale, List<String> problems) {
+    }
+
+    /** The whole answer. */
+    public record HealthResponse(String status, boolean isHealthy, Instant checkedAt, String stateStore,
+                                 List<TenantHealth> tenants) {
+        @JsonIgnore
+        public int httpStatus() {
+            return UNHEALTHY.equals(status) ? 503 : 200;
+        }
+    }
+
+    private final Tenants tenants;
+    private final TenantIndexes indexes;
+    private final SyncRuns runs;
+    private final SyncSettings settings;
+    private final SyncStateStore store;
+    private final Clock clock;
+    private final Instant startedAt;
+
+    public HealthApi(Tenants tenants, TenantIndexes indexes, SyncRuns runs, SyncSettings settings, SyncStateStore store,
+                     Clock clock) {
+        this.tenants = tenants;
+        this.indexes = indexes;
+        this.runs = runs;
+        this.settings = settings;
+        this.store = store;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+    }
+
+    public HealthResponse health() {
+        Instant now = clock.instant();
+        List<TenantHealth> out = new ArrayList<>();
+        int unhealthy = 0;
+        int degraded = 0;
+        for (Tenant t : tenants.all()) {
+            TenantHealth h = tenant(t, now);
+            out.add(h);
+            if (UNHEALTHY.equals(h.status())) {
+                unhealthy++;
+            } else if (DEGRADED.equals(h.status())) {
+                degraded++;
+            }
+        }
+        boolean storeUp = store.isAvailable();
+        String status = unhealthy == out.size() ? UNHEALTHY
+                : unhealthy + degraded > 0 || !storeUp ? DEGRADED : HEALTHY;
+        return new HealthResponse(status, !UNHEALTHY.equals(status), now, storeUp ? "up" : "down", out);
+    }
+
+    private TenantHealth tenant(Tenant t, Instant now) {
+        SyncState state = runs.state(t.id());
+        SyncStatus last = runs.status(t.id());
+        long inIndex = indexes.of(t.id()).count();
+        Instant lastSuccess = state.lastSyncTime();
+        Instant freshSince = now.minus(settings.current().interval().multipliedBy(2));
+        boolean stale = (lastSuccess != null ? lastSuccess : startedAt).isBefore(freshSince);
+        List<String> problems = new ArrayList<>();
+        if (stale) {
+            problems.add("no successful sync since " + (lastSuccess != null ? lastSuccess : "the service started at " + startedAt));
+        }
+        if (SyncStatus.FAILED.equals(last.status()) && last.errors() != null) {
+            problems.add("last sync failed: " + last.errors().get(0));
+        }
+        String status;
+        if (lastSuccess == null && SyncStatus.FAILED.equals(last.status())) {
+            status = UNHEALTHY;
+        } else if (stale || SyncStatus.FAILED.equals(last.status())) {
+            status = DEGRADED;
+        } else {
+            status = HEALTHY;
+        }
+        return new TenantHealth(t.id(), status, state.lastSyncTime(), last.status(), inIndex, stale,
+                problems.isEmpty() ? null : problems);
+    }
+}

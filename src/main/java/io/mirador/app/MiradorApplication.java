@@ -1,0 +1,16 @@
+package io.mirador.app;
+
+import org.apache.camel.main.Main;
+
+/** Starts the catalog: Camel Main with the routes of {@code routes/} and the beans of {@link MiradorConfiguration}. */
+public final class MiradorApplication {
+
+    private MiradorApplication() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Main main = new Main();
+        main.configure().addConfiguration(MiradorConfiguration.class);
+        main.run(args);
+    }
+}

@@ -1,0 +1,92 @@
+package io.mirador.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mirador.api.ErrorResponses;
+import io.mirador.api.HealthApi;
+import io.mirador.api.RequestBodies;
+import io.mirador.api.SearchApi;
+import io.mirador.api.SyncApi;
+import io.mirador.catalog.MetricMerger;
+import io.mirador.index.MetricDocumentCodec;
+import io.mirador.index.MetricSearch;
+import io.mirador.index.TenantIndexes;
+import io.mirador.source.CamelSourceCalls;
+import io.mirador.source.MetricNameReader;
+import io.mirador.source.PrometheusApi;
+import io.mirador.source.SeriesReader;
+import io.mirador.source.SourceHttp;
+import io.mirador.source.SourceRetryPolicy;
+import io.mirador.support.Json;
+import io.mirador.sync.CatalogWriter;
+import io.mirador.sync.DocumentBatches;
+import io.mirador.sync.FileSyncStateStore;
+import io.mirador.sync.SourceScan;
+import io.mirador.sync.SyncConfig;
+import io.mirador.sync.SyncRuns;
+import io.mirador.sync.SyncSchedule;
+import io.mirador.sync.SyncSettings;
+import io.mirador.sync.SyncStateStore;
+import io.mirador.tenant.Tenants;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Builds the service's beans from the settings and binds them under the names the routes use.
+ * Everything a setting can make wrong fails here, before any route starts, with a message naming the setting.
+ */
+public final class MiradorConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) {
+        Settings settings = new Settings(context);
+        Registry registry = context.getRegistry();
+        Clock clock = Clock.systemUTC();
+        ObjectMapper json = Json.newMapper();
+
+        Path dataDir = Path.of(settings.get("mirador.data-dir", "./data")).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("mirador.data-dir (MIRADOR_DATA_DIR): cannot create " + dataDir, e);
+        }
+        Tenants tenants = Tenants.fromSettings(settings);
+        String defaultTenant = settings.get("mirador.default-tenant", tenants.all().iterator().next().id());
+        SyncStateStore store = new FileSyncStateStore(dataDir, json);
+        SyncSettings syncSettings = new SyncSettings(store.loadConfig().orElseGet(() -> SyncConfig.fromSettings(settings)));
+
+        int valuesCap = settings.getInt("mirador.catalog.label-values-cap", 100);
+        PrometheusApi api = new PrometheusApi(new CamelSourceCalls(context.createProducerTemplate()), valuesCap);
+        SeriesReader seriesReader = new SeriesReader(api, settings.getInt("mirador.source.max-series", 30_000), valuesCap,
+                settings.getInt("mirador.source.max-label-values", 100_000));
+        MetricNameReader nameReader = new MetricNameReader(api, settings.getInt("mirador.source.max-names", 100_000));
+
+        TenantIndexes indexes = new TenantIndexes(tenants, dataDir, new MetricDocumentCodec(json));
+        SyncRuns runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of());
+        RequestBodies bodies = new RequestBodies(json);
+
+        registry.bind("objectMapper", json);
+        registry.bind("sourceHttp", new SourceHttp());
+        registry.bind("sourceRetryPolicy", new SourceRetryPolicy(() -> new SourceRetryPolicy.Retries(
+                syncSettings.current().maxRetries(), syncSettings.current().retryDelay())));
+        registry.bind("syncRuns", runs);
+        registry.bind("syncSchedule", new SyncSchedule(tenants, runs, syncSettings, clock));
+        registry.bind("sourceScan", new SourceScan(api, nameReader, seriesReader));
+        registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(valuesCap)));
+        registry.bind("documentBatches", new DocumentBatches());
+        registry.bind("callerRuns", new SynchronousExecutorService());
+        registry.bind("errorResponses", new ErrorResponses(json));
+        registry.bind("searchApi", new SearchApi(bodies, indexes, new MetricSearch(), defaultTenant));
+        registry.bind("syncApi", new SyncApi(bodies, tenants, runs, syncSettings, store, defaultTenant));
+        registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, clock));
+        context.getManagementStrategy().addEventNotifier(new ShutdownSequence(runs, indexes, store));
+    }
+}

@@ -1,0 +1,78 @@
+package io.mirador.index;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mirador.catalog.MetricDocument;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.SortedSetDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.util.BytesRef;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a {@link MetricDocument} into the Lucene fields of {@link MetricFields} and back (from {@code _source}). */
+public final class MetricDocumentCodec {
+
+    private final ObjectMapper json;
+
+    public MetricDocumentCodec(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public Document toLucene(MetricDocument m, String syncMark) {
+        Document doc = new Document();
+        doc.add(new StringField(MetricFields.ID, m.id(), Field.Store.NO));
+        doc.add(new SortedDocValuesField(MetricFields.NAME_SORT, new BytesRef(m.name())));
+        doc.add(new TextField(MetricFields.NAME_WORDS, m.name(), Field.Store.NO));
+        if (!m.help().isEmpty()) {
+            doc.add(new TextField(MetricFields.HELP, m.help(), Field.Store.NO));
+        }
+        keywordFacet(doc, MetricFields.TYPE, m.type());
+        keywordFacet(doc, MetricFields.UNIT, m.unit());
+        for (String key : m.labelKeys()) {
+            keywordFacet(doc, MetricFields.LABEL_KEY, key);
+        }
+        for (Map.Entry<String, List<String>> e : m.labelValues().entrySet()) {
+            for (String value : e.getValue()) {
+                doc.add(new StringField(MetricFields.LABEL_PAIR, e.getKey() + "=" + value, Field.Store.NO));
+            }
+        }
+        doc.add(new LongPoint(MetricFields.SERIES_COUNT, m.seriesCount()));
+        doc.add(new NumericDocValuesField(MetricFields.SERIES_COUNT, m.seriesCount()));
+        long lastSeen = m.lastSeen().toEpochMilli();
+        doc.add(new LongPoint(MetricFields.LAST_SEEN, lastSeen));
+        doc.add(new NumericDocValuesField(MetricFields.LAST_SEEN, lastSeen));
+        doc.add(new StringField(MetricFields.SYNC_MARK, syncMark, Field.Store.NO));
+        try {
+            doc.add(new StoredField(MetricFields.SOURCE, json.writeValueAsBytes(m)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return doc;
+    }
+
+    private static void keywordFacet(Document doc, String field, String value) {
+        if (value == null || value.isEmpty()) {
+            return;
+        }
+        doc.add(new StringField(field, value, Field.Store.NO));
+        doc.add(new SortedSetDocValuesField(field, new BytesRef(value)));
+    }
+
+    public MetricDocument fromStored(Document stored) {
+        BytesRef source = stored.getBinaryValue(MetricFields.SOURCE);
+        try {
+            return json.readValue(source.bytes, source.offset, source.length, MetricDocument.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read stored metric document", e);
+        }
+    }
+}

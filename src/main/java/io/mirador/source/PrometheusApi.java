@@ -1,0 +1,101 @@
+package io.mirador.source;
+
+import io.mirador.catalog.MetricMetadata;
+import io.mirador.catalog.SeriesAccumulator;
+import io.mirador.tenant.Tenant;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Prometheus querying API calls the catalog makes, each one a {@link SourceRequest} sent through
+ * {@link SourceCalls} (the {@code source-call} route, which owns the retry policy).
+ */
+public final class PrometheusApi {
+
+    private final SourceCalls calls;
+    private final int valuesCap;
+
+    public PrometheusApi(SourceCalls calls, int valuesCap) {
+        this.calls = calls;
+        this.valuesCap = valuesCap;
+    }
+
+    /** {@code /api/v1/label/<label>/values}: distinct values of a label among the series matching the selectors. */
+    public List<String> labelValues(Tenant tenant, String label, List<String> selectors, TimeWindow window, int limit) {
+        List<Map.Entry<String, String>> params = windowParams(window, selectors);
+        if (limit > 0) {
+            params.add(Map.entry("limit", Integer.toString(limit)));
+        }
+        String path = "/api/v1/label/" + URLEncoder.encode(label, StandardCharsets.UTF_8) + "/values";
+        return calls.call(new SourceRequest<>(tenant, path, params, false, PrometheusResponses::strings));
+    }
+
+    /** {@code /api/v1/labels}: label names of the series matching the selectors. */
+    public List<String> labelNames(Tenant tenant, List<String> selectors, TimeWindow window) {
+        return calls.call(new SourceRequest<>(tenant, "/api/v1/labels", windowParams(window, selectors), false,
+                PrometheusResponses::strings));
+    }
+
+    /**
+     * {@code /api/v1/series}: the series matching the selectors, folded per metric name. The whole answer
+     * is one page; VictoriaMetrics refuses it with 422 rather than cut it.
+     */
+    public Map<String, SeriesAccumulator> series(Tenant tenant, List<String> selectors, TimeWindow window) {
+        return calls.call(new SourceRequest<>(tenant, "/api/v1/series", windowParams(window, selectors), true, body -> {
+            Map<String, SeriesAccumulator> page = new LinkedHashMap<>();
+            PrometheusResponses.series(body, (name, labels) ->
+                    page.computeIfAbsent(name, n -> new SeriesAccumulator(n, valuesCap)).addSeries(labels));
+            return page;
+        }));
+    }
+
+    /** {@code /api/v1/series}, counting only: the number of series and the first one's labels. */
+    public SeriesCount countSeries(Tenant tenant, List<String> selectors, TimeWindow window) {
+        return calls.call(new SourceRequest<>(tenant, "/api/v1/series", windowParams(window, selectors), true, body -> {
+            SeriesCount count = new SeriesCount();
+            PrometheusResponses.series(body, count::add);
+            return count;
+        }));
+    }
+
+    /** {@code /api/v1/metadata}: type, help and unit by metric name; empty where the source keeps none. */
+    public Map<String, MetricMetadata> metadata(Tenant tenant) {
+        return calls.call(new SourceRequest<>(tenant, "/api/v1/metadata", new ArrayList<>(), false,
+                PrometheusResponses::metadata));
+    }
+
+    private static List<Map.Entry<String, String>> windowParams(TimeWindow window, List<String> selectors) {
+        List<Map.Entry<String, String>> params = new ArrayList<>();
+        params.add(Map.entry("start", window.startParam()));
+        params.add(Map.entry("end", window.endParam()));
+        for (String s : selectors) {
+            params.add(Map.entry("match[]", s));
+        }
+        return params;
+    }
+
+    /** A count of series with the first one's labels. */
+    public static final class SeriesCount {
+        private long count;
+        private Map<String, String> first;
+
+        void add(String name, Map<String, String> labels) {
+            if (count++ == 0) {
+                first = Map.copyOf(labels);
+            }
+        }
+
+        public long count() {
+            return count;
+        }
+
+        public Map<String, String> first() {
+            return first;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.mirador.source;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The {@code retryWhile} of the {@code source-retries} route configuration: retries a source call that
+ * failed for a reason that may pass (unreachable, 429, 5xx) up to {@code max_retries} times, waiting
+ * {@code retry_delay}, then twice as long each time. Reads the sync config in force, so a change made
+ * through the API applies to the next retry.
+ */
+public final class SourceRetryPolicy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourceRetryPolicy.class);
+    private static final Duration MAX_DELAY = Duration.ofMinutes(10);
+
+    /** How many retries and the first delay, read at every failure. */
+    public record Retries(int max, Duration delay) {
+    }
+
+    private final Supplier<Retries> retries;
+
+    public SourceRetryPolicy(Supplier<Retries> retries) {
+        this.retries = retries;
+    }
+
+    public boolean shouldRetry(Exchange exchange) {
+        Throwable failure = exchange.getException();
+        if (!isTransient(failure)) {
+            return false;
+        }
+        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
+        Retries now = retries.get();
+        int max = now.max();
+        Object request = exchange.getProperty(SourceHttp.REQUEST);
+        if (attempt > max) {
+            LOG.warn("{} failed, no retries left ({} made): {}", request, max, failure.getMessage());
+            return false;
+        }
+        Duration delay = delay(now.delay(), attempt);
+        exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay.toMillis());
+        LOG.warn("{} failed: {}; retry {} of {} in {}", request, failure.getMessage(), attempt, max,
+                io.mirador.support.GoDuration.format(delay));
+        return true;
+    }
+
+    /** {@code base} doubled for each attempt after the first, at most ten minutes. */
+    static Duration delay(Duration base, int attempt) {
+        Duration d = base;
+        for (int i = 1; i < attempt && d.compareTo(MAX_DELAY) < 0; i++) {
+            d = d.multipliedBy(2);
+        }
+        return d.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : d;
+    }
+
+    static boolean isTransient(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpOperationFailedException http) {
+                int status = http.getStatusCode();
+                return status == 429 || status >= 500;
+            }
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,32 @@
+package io.mirador.sync;
+
+import io.mirador.catalog.MetricDocument;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Aggregates metric documents, one per exchange, into a list for the index writer. An exchange with
+ * no document (the flush at the end of a sync) adds nothing and completes the batch.
+ */
+public final class DocumentBatches implements AggregationStrategy {
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Exchange aggregate(Exchange batch, Exchange next) {
+        Object body = next.getMessage().getBody();
+        Exchange result = batch;
+        if (result == null) {
+            result = next;
+            result.getMessage().setBody(new ArrayList<MetricDocument>());
+        }
+        if (body instanceof MetricDocument d) {
+            result.getMessage().getBody(List.class).add(d);
+        } else {
+            result.setProperty(Exchange.AGGREGATION_COMPLETE_CURRENT_GROUP, true);
+        }
+        return result;
+    }
+}

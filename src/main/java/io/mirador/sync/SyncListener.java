@@ -1,0 +1,8 @@
+package io.mirador.sync;
+
+/** Told of every sync that ends, whatever its result (metrics, health). */
+@FunctionalInterface
+public interface SyncListener {
+
+    void finished(SyncRun run, SyncStatus status, long metricsInIndex);
+}

@@ -1,0 +1,18 @@
+package io.mirador.sync;
+
+import io.mirador.source.TimeWindow;
+
+/**
+ * A request to sync one tenant now.
+ *
+ * @param forceFull run a full sync whatever the strategy would choose
+ * @param trigger   who asked: {@code schedule} or {@code api}
+ * @param window    the time range to read instead of the strategy's window, or null
+ * @param batchSize documents per index batch instead of the configured one, or null
+ */
+public record SyncRequest(String tenantId, boolean forceFull, String trigger, TimeWindow window, Integer batchSize) {
+
+    public static SyncRequest scheduled(String tenantId) {
+        return new SyncRequest(tenantId, false, "schedule", null, null);
+    }
+}

@@ -1,0 +1,156 @@
+package io.mirador.sync;
+
+import io.mirador.catalog.MetricMetadata;
+import io.mirador.source.SeriesReader;
+import io.mirador.source.TimeWindow;
+import io.mirador.tenant.Tenant;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One sync of one tenant while it runs: what it reads, what it has counted so far, whether it was
+ * cancelled or hit an error in a step that cannot throw to the route (the indexing of an aggregated batch).
+ * Shared by the threads of the sync's route; counters are atomic.
+ */
+public final class SyncRun {
+
+    private final String id;
+    private final Tenant tenant;
+    private final SyncStrategy strategy;
+    private final String trigger;
+    private final Instant startedAt;
+    private final TimeWindow window;
+    private final int batchSize;
+    private final SeriesReader.SeriesEstimate estimate = new SeriesReader.SeriesEstimate();
+    final AtomicInteger processed = new AtomicInteger();
+    final AtomicInteger added = new AtomicInteger();
+    final AtomicInteger updated = new AtomicInteger();
+    final AtomicInteger removed = new AtomicInteger();
+    private volatile Map<String, MetricMetadata> metadata = Map.of();
+    private volatile int namesFound;
+    private volatile String cancelReason;
+    private volatile Throwable failure;
+    private final List<String> warnings = new ArrayList<>();
+
+    SyncRun(String id, Tenant tenant, SyncStrategy strategy, String trigger, Instant startedAt, TimeWindow window,
+            int batchSize) {
+        this.id = id;
+        this.tenant = tenant;
+        this.strategy = strategy;
+        this.trigger = trigger;
+        this.startedAt = startedAt;
+        this.window = window;
+        this.batchSize = batchSize;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Tenant tenant() {
+        return tenant;
+    }
+
+    public SyncStrategy strategy() {
+        return strategy;
+    }
+
+    public boolean isFull() {
+        return strategy == SyncStrategy.FULL;
+    }
+
+    public String trigger() {
+        return trigger;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public TimeWindow window() {
+        return window;
+    }
+
+    /** Metric documents per aggregated index batch. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public SeriesReader.SeriesEstimate estimate() {
+        return estimate;
+    }
+
+    public Map<String, MetricMetadata> metadata() {
+        return metadata;
+    }
+
+    public void metadata(Map<String, MetricMetadata> metadata) {
+        this.metadata = Map.copyOf(metadata);
+    }
+
+    public int namesFound() {
+        return namesFound;
+    }
+
+    public void namesFound(int count) {
+        this.namesFound = count;
+    }
+
+    public void countAdded() {
+        added.incrementAndGet();
+    }
+
+    public void countUpdated() {
+        updated.incrementAndGet();
+    }
+
+    public void countProcessed(int n) {
+        processed.addAndGet(n);
+    }
+
+    public int processed() {
+        return processed.get();
+    }
+
+    public void cancel(String reason) {
+        this.cancelReason = reason;
+    }
+
+    public boolean isCancelled() {
+        return cancelReason != null;
+    }
+
+    public String cancelReason() {
+        return cancelReason;
+    }
+
+    /** Records an error of a step that cannot fail the route itself; the sync fails when it completes. */
+    public void fail(Throwable error) {
+        if (failure == null) {
+            failure = error;
+        }
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    public synchronized void warn(String warning) {
+        warnings.add(warning);
+    }
+
+    synchronized List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    SyncStatus status(String state, Instant end, List<String> errors) {
+        Duration took = end == null ? null : Duration.between(startedAt, end);
+        return new SyncStatus(tenant.id(), state, startedAt, end, took, strategy, trigger, processed.get(),
+                added.get(), updated.get(), removed.get(), errors == null || errors.isEmpty() ? null : errors);
+    }
+}

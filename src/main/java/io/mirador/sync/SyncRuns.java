@@ -1,0 +1,194 @@
+package io.mirador.sync;
+
+import io.mirador.index.TenantIndex;
+import io.mirador.index.TenantIndexes;
+import io.mirador.source.TimeWindow;
+import io.mirador.tenant.Tenant;
+import io.mirador.tenant.Tenants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Starts, finishes and records syncs: one at a time per tenant, each ending in one index commit (or a
+ * rollback) and one saved state. The {@code sync-run} route calls {@link #begin}, then {@link #complete}
+ * or {@link #fail}.
+ */
+public final class SyncRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncRuns.class);
+
+    private final Tenants tenants;
+    private final TenantIndexes indexes;
+    private final SyncSettings settings;
+    private final SyncStateStore store;
+    private final Clock clock;
+    private final List<SyncListener> listeners;
+    private final Map<String, SyncRun> running = new ConcurrentHashMap<>();
+    private final Map<String, TenantSyncRecord> records = new ConcurrentHashMap<>();
+
+    public SyncRuns(Tenants tenants, TenantIndexes indexes, SyncSettings settings, SyncStateStore store, Clock clock,
+                    List<SyncListener> listeners) {
+        this.tenants = tenants;
+        this.indexes = indexes;
+        this.settings = settings;
+        this.store = store;
+        this.clock = clock;
+        this.listeners = List.copyOf(listeners);
+        Map<String, TenantSyncRecord> saved = store.loadAll();
+        for (Tenant t : tenants.all()) {
+            TenantSyncRecord r = saved.get(t.id());
+            if (r == null) {
+                r = new TenantSyncRecord(SyncState.initial(t.id()), SyncStatus.idle(t.id()));
+            } else if (r.state().isCurrentlySyncing() || SyncStatus.RUNNING.equals(r.status().status())) {
+                r = new TenantSyncRecord(r.state().idle(), r.status().interrupted());
+                store.save(t.id(), r);
+            }
+            records.put(t.id(), r);
+        }
+    }
+
+    /** Claims the tenant and starts a sync of it; a sync already running is a {@link SyncConflictException}. */
+    public SyncRun begin(SyncRequest request) {
+        Tenant tenant = tenants.get(request.tenantId());
+        SyncConfig config = settings.current();
+        Instant now = clock.instant();
+        SyncStrategy strategy = request.forceFull() ? SyncStrategy.FULL : planned(tenant.id(), config, now);
+        Duration length = strategy == SyncStrategy.FULL ? config.fullSyncWindow() : config.timeRangeLookback();
+        TimeWindow window = request.window() != null ? request.window() : TimeWindow.endingAt(now, length);
+        int batchSize = request.batchSize() != null ? request.batchSize() : config.batchSize();
+        SyncRun run = new SyncRun(UUID.randomUUID().toString(), tenant, strategy, request.trigger(), now, window,
+                batchSize);
+        SyncRun other = running.putIfAbsent(tenant.id(), run);
+        if (other != null) {
+            throw new SyncConflictException(other.status(SyncStatus.RUNNING, null, null));
+        }
+        TenantSyncRecord last = records.get(tenant.id());
+        record(tenant.id(), new TenantSyncRecord(last.state().started(), run.status(SyncStatus.RUNNING, null, null)));
+        LOG.info("sync started: tenant={} strategy={} trigger={} window={}..{}", tenant.id(), strategy.id(),
+                request.trigger(), run.window().start(), run.window().end());
+        return run;
+    }
+
+    /**
+     * The strategy a sync started now would use: the configured one, or for hybrid, full when the
+     * full-sync interval has passed since the last successful full sync.
+     */
+    public SyncStrategy planned(String tenantId, SyncConfig config, Instant now) {
+        if (config.strategy() != SyncStrategy.HYBRID) {
+            return config.strategy();
+        }
+        Instant lastFull = records.get(tenantId).state().lastFullSyncTime();
+        return lastFull == null || !lastFull.plus(config.fullSyncInterval()).isAfter(now)
+                ? SyncStrategy.FULL : SyncStrategy.INCREMENTAL;
+    }
+
+    /** Stops the sync at this batch boundary if it was cancelled. */
+    public void checkNotCancelled(SyncRun run) {
+        if (run.isCancelled()) {
+            throw new SyncCancelledException(run.cancelReason());
+        }
+    }
+
+    /** Commits what the sync wrote (after removing, for a full sync, every metric it did not see) and records it. */
+    public SyncRun complete(SyncRun run) {
+        checkNotCancelled(run);
+        if (run.failure() != null) {
+            return fail(run, run.failure());
+        }
+        TenantIndex index = indexes.of(run.tenant().id());
+        try {
+            if (run.isFull()) {
+                run.removed.set(index.deleteUnmarked(run.id()));
+            }
+            index.commit();
+        } catch (RuntimeException e) {
+            return fail(run, e);
+        }
+        Instant end = clock.instant();
+        long inIndex = index.count();
+        SyncStatus status = run.status(SyncStatus.COMPLETED, end, run.warnings());
+        TenantSyncRecord last = records.get(run.tenant().id());
+        record(run.tenant().id(), new TenantSyncRecord(last.state().succeeded(run.startedAt(), run.isFull(), inIndex), status));
+        running.remove(run.tenant().id(), run);
+        LOG.info("sync completed: tenant={} strategy={} processed={} added={} updated={} removed={} in_index={} took={}",
+                run.tenant().id(), run.strategy().id(), status.metricsProcessed(), status.metricsAdded(),
+                status.metricsUpdated(), status.metricsRemoved(), inIndex, io.mirador.support.GoDuration.format(status.duration()));
+        listeners.forEach(l -> l.finished(run, status, inIndex));
+        return run;
+    }
+
+    /** Drops what the sync wrote, keeping the last commit, and records it failed (or cancelled) with the reason. */
+    public SyncRun fail(SyncRun run, Throwable error) {
+        TenantIndex index = indexes.of(run.tenant().id());
+        try {
+            index.rollback();
+        } catch (RuntimeException e) {
+            LOG.error("rollback of tenant {} failed", run.tenant().id(), e);
+        }
+        Instant end = clock.instant();
+        boolean cancelled = error instanceof SyncCancelledException;
+        String reason = reason(error);
+        List<String> errors = new ArrayList<>();
+        errors.add(reason);
+        errors.addAll(run.warnings());
+        SyncStatus status = run.status(cancelled ? SyncStatus.CANCELLED : SyncStatus.FAILED, end, errors);
+        long inIndex = index.count();
+        TenantSyncRecord last = records.get(run.tenant().id());
+        record(run.tenant().id(), new TenantSyncRecord(last.state().failed(end, reason, inIndex), status));
+        running.remove(run.tenant().id(), run);
+        LOG.warn("sync {}: tenant={} strategy={} processed={} took={} reason: {}", status.status(), run.tenant().id(),
+                run.strategy().id(), status.metricsProcessed(), io.mirador.support.GoDuration.format(status.duration()), reason);
+        listeners.forEach(l -> l.finished(run, status, inIndex));
+        return run;
+    }
+
+    private static String reason(Throwable error) {
+        Throwable t = error;
+        while (t.getCause() != null && t.getMessage() != null && t.getMessage().startsWith(t.getCause().getClass().getName())) {
+            t = t.getCause();
+        }
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    }
+
+    /** Cancels every running sync; each stops at its next batch boundary. */
+    public void cancelAll(String reason) {
+        for (SyncRun run : running.values()) {
+            run.cancel(reason);
+        }
+    }
+
+    public boolean isRunning(String tenantId) {
+        return running.containsKey(tenantId);
+    }
+
+    public Collection<SyncRun> runningSyncs() {
+        return running.values();
+    }
+
+    public SyncState state(String tenantId) {
+        return records.get(tenants.get(tenantId).id()).state();
+    }
+
+    /** The running sync's status with its counts so far, else the last sync's. */
+    public SyncStatus status(String tenantId) {
+        String id = tenants.get(tenantId).id();
+        SyncRun run = running.get(id);
+        return run != null ? run.status(SyncStatus.RUNNING, null, null) : records.get(id).status();
+    }
+
+    private void record(String tenantId, TenantSyncRecord record) {
+        records.put(tenantId, record);
+        store.save(tenantId, record);
+    }
+}
