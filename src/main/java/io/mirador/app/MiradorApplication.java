@@ -9,8 +9,13 @@ public final class MiradorApplication {
     }
 
     public static void main(String[] args) throws Exception {
+        newMain().run(args);
+    }
+
+    /** The service's Camel Main, not yet started; tests start the same wiring. */
+    public static Main newMain() {
         Main main = new Main();
         main.configure().addConfiguration(MiradorConfiguration.class);
-        main.run(args);
+        return main;
     }
 }

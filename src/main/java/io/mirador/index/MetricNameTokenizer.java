@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Splits a metric name into its words: at every character that is not a letter or digit ({@code _},
  * {@code :}, {@code .}, ...) and at camelCase boundaries; a camelCase run is also kept whole, at the
- * position of its first part, so {@code MemAvailable} is found as "mem", "available" and "memavailable".
+ * position of its first part, so {@code MemAvailable} is found as "memavailable", "mem" and "available".
  */
 public final class MetricNameTokenizer extends Tokenizer {
 
@@ -80,9 +80,12 @@ public final class MetricNameTokenizer extends Tokenizer {
         }
     }
 
-    /** Emits the camelCase parts of [start, end), then the whole run when it had more than one part. */
+    /**
+     * Emits the run [start, end), then its camelCase parts when it has more than one, the first part at the
+     * run's position (offsets never go backwards, as Lucene requires).
+     */
     private void splitCamel(int start, int end) {
-        int before = tokens.size();
+        List<int[]> parts = new ArrayList<>();
         int partStart = start;
         for (int j = start + 1; j < end; j++) {
             char prev = text.charAt(j - 1);
@@ -91,13 +94,15 @@ public final class MetricNameTokenizer extends Tokenizer {
             boolean acronymEnd = Character.isUpperCase(prev) && Character.isUpperCase(c)
                     && j + 1 < end && Character.isLowerCase(text.charAt(j + 1));
             if (lowerToUpper || acronymEnd) {
-                tokens.add(new int[] {partStart, j, 1});
+                parts.add(new int[] {partStart, j, 1});
                 partStart = j;
             }
         }
-        tokens.add(new int[] {partStart, end, 1});
-        if (tokens.size() - before > 1) {
-            tokens.add(new int[] {start, end, 0});
+        parts.add(new int[] {partStart, end, 1});
+        tokens.add(new int[] {start, end, 1});
+        if (parts.size() > 1) {
+            parts.get(0)[2] = 0;
+            tokens.addAll(parts);
         }
     }
 }

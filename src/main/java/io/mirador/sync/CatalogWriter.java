@@ -48,7 +48,10 @@ public final class CatalogWriter {
         return out;
     }
 
-    /** Writes one aggregated batch; an error is kept in the run, which then fails instead of committing. */
+    /**
+     * Writes one aggregated batch. The batch has no caller to throw to, so an error is kept in the run,
+     * which then fails instead of committing.
+     */
     public void write(SyncRun run, List<MetricDocument> batch) {
         try {
             TenantIndex index = indexes.of(run.tenant().id());
@@ -57,7 +60,6 @@ public final class CatalogWriter {
             }
         } catch (RuntimeException e) {
             run.fail(e);
-            throw e;
         }
     }
 }

@@ -92,18 +92,20 @@ public final class SyncRuns {
                 ? SyncStrategy.FULL : SyncStrategy.INCREMENTAL;
     }
 
-    /** Stops the sync at this batch boundary if it was cancelled. */
-    public void checkNotCancelled(SyncRun run) {
+    /** A batch boundary: stops the sync here if it was cancelled, or if writing a batch failed. */
+    public void checkpoint(SyncRun run) {
         if (run.isCancelled()) {
             throw new SyncCancelledException(run.cancelReason());
+        }
+        if (run.failure() != null) {
+            throw new IllegalStateException(run.failure().getMessage(), run.failure());
         }
     }
 
     /** Commits what the sync wrote (after removing, for a full sync, every metric it did not see) and records it. */
     public SyncRun complete(SyncRun run) {
-        checkNotCancelled(run);
-        if (run.failure() != null) {
-            return fail(run, run.failure());
+        if (run.isCancelled() || run.failure() != null) {
+            return fail(run, run.isCancelled() ? new SyncCancelledException(run.cancelReason()) : run.failure());
         }
         TenantIndex index = indexes.of(run.tenant().id());
         try {
