@@ -30,7 +30,6 @@ import io.mirador.tenant.Tenants;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,7 +81,6 @@ public final class MiradorConfiguration implements CamelConfiguration {
         registry.bind("sourceScan", new SourceScan(api, nameReader, seriesReader));
         registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(valuesCap)));
         registry.bind("documentBatches", new DocumentBatches());
-        registry.bind("callerRuns", new SynchronousExecutorService());
         registry.bind("errorResponses", new ErrorResponses(json));
         registry.bind("searchApi", new SearchApi(bodies, indexes, new MetricSearch(), defaultTenant));
         registry.bind("syncApi", new SyncApi(bodies, tenants, runs, syncSettings, store, defaultTenant));

@@ -19,6 +19,7 @@ public final class SourceRetryPolicy {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceRetryPolicy.class);
     private static final Duration MAX_DELAY = Duration.ofMinutes(10);
+    private static final String ATTEMPTS = "sourceRetries";
 
     /** How many retries and the first delay, read at every failure. */
     public record Retries(int max, Duration delay) {
@@ -31,11 +32,14 @@ public final class SourceRetryPolicy {
     }
 
     public boolean shouldRetry(Exchange exchange) {
-        Throwable failure = exchange.getException();
+        // while retryWhile is asked, Camel keeps the failure in the exchange property, not the exchange
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (!isTransient(failure)) {
             return false;
         }
-        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
+        // counted here: the redelivery counter header is reset with the message on every redelivery
+        int attempt = exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1;
+        exchange.setProperty(ATTEMPTS, attempt);
         Retries now = retries.get();
         int max = now.max();
         Object request = exchange.getProperty(SourceHttp.REQUEST);

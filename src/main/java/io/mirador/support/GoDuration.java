@@ -49,6 +49,9 @@ public final class GoDuration {
     private static Duration parseGo(String s, String original) {
         boolean negative = s.startsWith("-");
         String body = negative || s.startsWith("+") ? s.substring(1) : s;
+        if (body.isEmpty()) {
+            throw new IllegalArgumentException("'" + original + "' is not a duration");
+        }
         if (body.equals("0")) {
             return Duration.ZERO;
         }
@@ -89,6 +92,10 @@ public final class GoDuration {
         long n = d.toNanos();
         if (n == 0) {
             return "0s";
+        }
+        if (n == Long.MIN_VALUE) {
+            // -n overflows; Go prints its smallest duration as this
+            return "-2562047h47m16.854775808s";
         }
         StringBuilder sb = new StringBuilder();
         if (n < 0) {

@@ -49,17 +49,22 @@ public final class CatalogWriter {
     }
 
     /**
-     * Writes one aggregated batch. The batch has no caller to throw to, so an error is kept in the run,
-     * which then fails instead of committing.
+     * Writes one aggregated batch, on the aggregator's thread while the sync reads on. The batch has no
+     * caller to throw to, so an error is kept in the run, which then fails instead of committing; the
+     * batch counts as settled either way, so the sync's end does not wait for it forever.
      */
     public void write(SyncRun run, List<MetricDocument> batch) {
         try {
-            TenantIndex index = indexes.of(run.tenant().id());
-            for (MetricDocument doc : batch) {
-                index.write(doc, run.id());
+            if (run.failure() == null) {
+                TenantIndex index = indexes.of(run.tenant().id());
+                for (MetricDocument doc : batch) {
+                    index.write(doc, run.id());
+                }
             }
         } catch (RuntimeException e) {
             run.fail(e);
+        } finally {
+            run.settled(batch.size());
         }
     }
 }

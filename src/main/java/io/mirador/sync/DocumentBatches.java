@@ -8,10 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Aggregates metric documents, one per exchange, into a list for the index writer. An exchange with
- * no document (the flush at the end of a sync) adds nothing and completes the batch.
+ * Aggregates metric documents, one per exchange, into a list for the index writer, counting each in
+ * its sync as queued. An exchange with no document (the flush at the end of a sync) adds nothing and
+ * completes the batch.
  */
 public final class DocumentBatches implements AggregationStrategy {
+
+    /** Exchange property holding the {@link SyncRun} of a sync's exchanges. */
+    public static final String SYNC_RUN = "syncRun";
 
     @Override
     @SuppressWarnings("unchecked")
@@ -24,6 +28,7 @@ public final class DocumentBatches implements AggregationStrategy {
         }
         if (body instanceof MetricDocument d) {
             result.getMessage().getBody(List.class).add(d);
+            next.getProperty(SYNC_RUN, SyncRun.class).queued(1);
         } else {
             result.setProperty(Exchange.AGGREGATION_COMPLETE_CURRENT_GROUP, true);
         }

@@ -69,12 +69,29 @@ public record SyncConfig(
                 read(setting, "retry-delay", "RETRY_DELAY", "30s", GoDuration::parse),
                 read(setting, "lookback", "LOOKBACK", "1h", GoDuration::parse),
                 read(setting, "full-window", null, "24h", GoDuration::parse));
-        List<String> problems = config.problems();
+        List<String> problems = config.problems().stream().map(SyncConfig::namingTheSetting).toList();
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid sync settings (mirador.sync.*, METRICS_METADATA_SYNC_*): "
-                    + String.join("; ", problems));
+            throw new IllegalArgumentException("invalid sync settings: " + String.join("; ", problems));
         }
         return config;
+    }
+
+    /** The setting and environment variable of each field, for start-up messages. */
+    private static final java.util.Map<String, String> SETTING_OF_FIELD = java.util.Map.of(
+            "interval", "mirador.sync.interval (METRICS_METADATA_SYNC_INTERVAL)",
+            "full_sync_interval", "mirador.sync.full-sync-interval (METRICS_METADATA_SYNC_FULL_INTERVAL)",
+            "time_range_lookback", "mirador.sync.lookback (METRICS_METADATA_SYNC_LOOKBACK)",
+            "full_sync_window", "mirador.sync.full-window (METRICS_METADATA_SYNC_FULL_WINDOW)",
+            "retry_delay", "mirador.sync.retry-delay (METRICS_METADATA_SYNC_RETRY_DELAY)",
+            "batch_size", "mirador.sync.batch-size (METRICS_METADATA_SYNC_BATCH_SIZE)",
+            "max_retries", "mirador.sync.max-retries (METRICS_METADATA_SYNC_MAX_RETRIES)",
+            "strategy", "mirador.sync.strategy (METRICS_METADATA_SYNC_STRATEGY)");
+
+    /** Rewrites a problem "field must ..." as "setting (ENV): field must ...". */
+    private static String namingTheSetting(String problem) {
+        String field = problem.substring(0, Math.max(0, problem.indexOf(' ')));
+        String setting = SETTING_OF_FIELD.get(field);
+        return setting == null ? problem : setting + ": " + problem;
     }
 
     private static <T> T read(Function<String, Optional<String>> setting, String key, String env, String fallback,

@@ -36,6 +36,8 @@ public final class SyncRun {
     private volatile String cancelReason;
     private volatile Throwable failure;
     private final List<String> warnings = new ArrayList<>();
+    private long queued;
+    private long settled;
 
     SyncRun(String id, Tenant tenant, SyncStrategy strategy, String trigger, Instant startedAt, TimeWindow window,
             int batchSize) {
@@ -138,6 +140,35 @@ public final class SyncRun {
 
     public Throwable failure() {
         return failure;
+    }
+
+    /** Documents handed to the index batches. */
+    public synchronized void queued(int documents) {
+        queued += documents;
+    }
+
+    /** Documents of a batch written (or given up after a failure). */
+    public synchronized void settled(int documents) {
+        settled += documents;
+        notifyAll();
+    }
+
+    /**
+     * Waits until every queued document is settled, so the index is neither committed nor rolled back
+     * while a batch is being written.
+     *
+     * @throws IllegalStateException when that takes longer than {@code timeout}
+     */
+    synchronized void awaitSettled(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (settled < queued) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IllegalStateException("index batches not written after " + timeout + ": "
+                        + settled + " of " + queued + " documents");
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
     }
 
     public synchronized void warn(String warning) {

@@ -26,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SyncRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncRuns.class);
+    /** How long the end of a sync waits for its last index batches to be written. */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(5);
 
     private final Tenants tenants;
     private final TenantIndexes indexes;
@@ -104,6 +106,11 @@ public final class SyncRuns {
 
     /** Commits what the sync wrote (after removing, for a full sync, every metric it did not see) and records it. */
     public SyncRun complete(SyncRun run) {
+        try {
+            run.awaitSettled(SETTLE_TIMEOUT);
+        } catch (InterruptedException | IllegalStateException e) {
+            return fail(run, e);
+        }
         if (run.isCancelled() || run.failure() != null) {
             return fail(run, run.isCancelled() ? new SyncCancelledException(run.cancelReason()) : run.failure());
         }
@@ -133,9 +140,10 @@ public final class SyncRuns {
     public SyncRun fail(SyncRun run, Throwable error) {
         TenantIndex index = indexes.of(run.tenant().id());
         try {
+            run.awaitSettled(SETTLE_TIMEOUT);
             index.rollback();
-        } catch (RuntimeException e) {
-            LOG.error("rollback of tenant {} failed", run.tenant().id(), e);
+        } catch (RuntimeException | InterruptedException e) {
+            LOG.error("rollback of tenant {} failed after: {}", run.tenant().id(), error, e);
         }
         Instant end = clock.instant();
         boolean cancelled = error instanceof SyncCancelledException;
@@ -154,13 +162,20 @@ public final class SyncRuns {
         return run;
     }
 
-    private static String reason(Throwable error) {
-        Throwable t = error;
-        while (t.getCause() != null && t.getMessage() != null && t.getMessage().startsWith(t.getCause().getClass().getName())) {
-            t = t.getCause();
+    /**
+     * What a user should read of a failure: the first exception of the service's own in the cause chain
+     * (a source or index error says what failed), past Camel's wrappers; else the root cause.
+     */
+    static String reason(Throwable error) {
+        Throwable chosen = error;
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            chosen = t;
+            if (t.getClass().getName().startsWith("io.mirador.")) {
+                break;
+            }
         }
-        String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+        String message = chosen.getMessage();
+        return message == null || message.isBlank() ? chosen.getClass().getSimpleName() : message;
     }
 
     /** Cancels every running sync; each stops at its next batch boundary. */
