@@ -81,6 +81,8 @@ public final class MiradorConfiguration implements CamelConfiguration {
         registry.bind("sourceScan", new SourceScan(api, nameReader, seriesReader));
         registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(valuesCap)));
         registry.bind("documentBatches", new DocumentBatches());
+        int readers = settings.getInt("mirador.sync.parallel-reads", 2) * tenants.all().size();
+        registry.bind("syncReads", context.getExecutorServiceManager().newFixedThreadPool(this, "sync-read", readers));
         registry.bind("errorResponses", new ErrorResponses(json));
         registry.bind("searchApi", new SearchApi(bodies, indexes, new MetricSearch(), defaultTenant));
         registry.bind("syncApi", new SyncApi(bodies, tenants, runs, syncSettings, store, defaultTenant));

@@ -5,6 +5,13 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
@@ -15,7 +22,6 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 
@@ -97,15 +103,33 @@ public final class TenantIndex implements AutoCloseable {
         T apply(IndexSearcher searcher) throws IOException;
     }
 
-    /** The committed documents with these ids; ids not in the index are absent from the map. */
+    /**
+     * The committed documents with these ids; ids not in the index are absent from the map. Looks each id
+     * up in the terms of each segment directly: a sync asks this for every metric it reads.
+     */
     public Map<String, MetricDocument> committed(Collection<String> ids) {
         return withSearcher(searcher -> {
             Map<String, MetricDocument> out = new HashMap<>();
-            StoredFields stored = searcher.storedFields();
-            for (String id : ids) {
-                TopDocs hit = searcher.search(new TermQuery(new Term(MetricFields.ID, id)), 1);
-                if (hit.scoreDocs.length > 0) {
-                    out.put(id, codec.fromStored(stored.document(hit.scoreDocs[0].doc)));
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                Terms terms = leaf.reader().terms(MetricFields.ID);
+                if (terms == null) {
+                    continue;
+                }
+                TermsEnum te = terms.iterator();
+                Bits live = leaf.reader().getLiveDocs();
+                StoredFields stored = leaf.reader().storedFields();
+                PostingsEnum postings = null;
+                for (String id : ids) {
+                    if (out.containsKey(id) || !te.seekExact(new BytesRef(id))) {
+                        continue;
+                    }
+                    postings = te.postings(postings, PostingsEnum.NONE);
+                    for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                        if (live == null || live.get(doc)) {
+                            out.put(id, codec.fromStored(stored.document(doc)));
+                            break;
+                        }
+                    }
                 }
             }
             return out;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.mirador.catalog.MetricMetadata;
+import io.mirador.support.StringPool;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,6 +50,8 @@ public final class PrometheusResponses {
         try (JsonParser p = JSON.createParser(body)) {
             enterData(p, JsonToken.START_ARRAY);
             Map<String, String> labels = new HashMap<>();
+            // names and values repeat across series: one String each instead of one per series
+            StringPool strings = new StringPool(1 << 16);
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (t != JsonToken.START_OBJECT) {
@@ -58,10 +61,10 @@ public final class PrometheusResponses {
                 String name = "";
                 String key;
                 while ((key = p.nextFieldName()) != null) {
-                    String value = p.nextTextValue();
-                    if (value == null) {
+                    if (p.nextToken() != JsonToken.VALUE_STRING) {
                         throw new IOException("label " + key + " has no string value");
                     }
+                    String value = strings.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                     if (key.equals("__name__")) {
                         name = value;
                     } else {
