@@ -1,0 +1,46 @@
+package io.mirador.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mirador.testing.FreePorts;
+import io.mirador.testing.Mirador;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** PUT /api/v1/metrics/sync/config applies a valid config at once, in any of the three duration forms, and keeps it across restarts. */
+class SyncConfigIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void should_apply_and_keep_a_valid_config() {
+        Map<String, String> settings = Mirador.settings("http://127.0.0.1:" + FreePorts.next(), dir.resolve("data"));
+        try (Mirador mirador = Mirador.start(settings)) {
+            // when: the seed's example body, durations as nanoseconds in strings, plus other forms
+            JsonNode answer = mirador.put("/api/v1/metrics/sync/config", """
+                    {"enabled": true, "strategy": "full", "interval": "900000000000",
+                     "full_sync_interval": "PT12H", "batch_size": 500, "max_retries": 2,
+                     "retry_delay": 30000000000, "time_range_lookback": "1h30m"}""").ok();
+
+            // then
+            assertThat(answer.get("message").asText()).isEqualTo("Sync configuration updated successfully");
+            JsonNode config = mirador.get("/api/v1/metrics/sync/config").ok();
+            assertThat(config.get("strategy").asText()).isEqualTo("full");
+            assertThat(config.get("interval").asText()).isEqualTo("15m0s");
+            assertThat(config.get("full_sync_interval").asText()).isEqualTo("12h0m0s");
+            assertThat(config.get("batch_size").asInt()).isEqualTo(500);
+            assertThat(config.get("retry_delay").asText()).isEqualTo("30s");
+            assertThat(config.get("time_range_lookback").asText()).isEqualTo("1h30m0s");
+        }
+        try (Mirador restarted = Mirador.start(settings)) {
+            JsonNode config = restarted.get("/api/v1/metrics/sync/config").ok();
+            assertThat(config.get("strategy").asText()).isEqualTo("full");
+            assertThat(config.get("batch_size").asInt()).isEqualTo(500);
+        }
+    }
+}
