@@ -1,0 +1,30 @@
+# Mirador metrics catalog: multi-stage build, non-root runtime.
+#   docker build -t mirador .
+#   docker run -p 8080:8080 -e MIRADOR_HTTP_HOST=0.0.0.0 -e VICTORIAMETRICS_URL=http://victoriametrics:8428 mirador
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY application.properties ./
+COPY routes routes
+COPY src src
+RUN mvn -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home /app mirador \
+ && mkdir -p /app/lib /data && chown mirador /data
+WORKDIR /app
+COPY --from=build /src/target/lib/ lib/
+COPY --from=build /src/target/mirador.jar mirador.jar
+# the routes are in the jar; mount a directory here and set MIRADOR_ROUTES=file:/app/routes/*.camel.yaml to edit them
+COPY routes routes
+USER mirador
+ENV MIRADOR_DATA_DIR=/data \
+    MIRADOR_HTTP_PORT=8080 \
+    JAVA_OPTS="-XX:MaxRAMPercentage=75"
+VOLUME /data
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s \
+  CMD curl -fs http://127.0.0.1:8080/api/v1/metrics/health >/dev/null || exit 1
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/mirador.jar"]
