@@ -3,12 +3,16 @@ package io.mirador.api;
 import io.mirador.index.MetricSearch;
 import io.mirador.index.SearchHit;
 import io.mirador.index.SearchPage;
+import io.mirador.index.QuerySyntaxException;
+import io.mirador.index.SearchFilters;
 import io.mirador.index.SearchQuery;
 import io.mirador.index.TenantIndexes;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** {@code POST /api/v1/metrics/search}: validates the request, searches the tenant's index, shapes the answer. */
 public final class SearchApi {
@@ -46,11 +50,55 @@ public final class SearchApi {
             throw ApiException.badData("query is " + query.length() + " characters long; at most "
                     + MAX_QUERY_LENGTH + " are accepted");
         }
-        SearchPage page = search.search(indexes.of(tenant), new SearchQuery(query, limit, offset));
+        SearchQuery.SortOrder sort = sortOrder(request.sort());
+        boolean ascending = ascending(request.order(), sort);
+        SearchFilters filters = new SearchFilters(nonNull(request.types()), nonNull(request.units()),
+                request.labels() == null ? Map.of() : request.labels());
+        SearchPage page;
+        try {
+            page = search.search(indexes.of(tenant), new SearchQuery(query, filters, sort, ascending, limit, offset,
+                    Boolean.TRUE.equals(request.facets()), !Boolean.FALSE.equals(request.highlight())));
+        } catch (QuerySyntaxException e) {
+            throw ApiException.badData("query: " + e.getMessage());
+        }
         List<SearchResult> results = new ArrayList<>(page.hits().size());
         for (SearchHit hit : page.hits()) {
-            results.add(new SearchResult(hit.document(), hit.score()));
+            results.add(new SearchResult(hit.document(), hit.score(), hit.highlights()));
         }
-        return new SearchResponse(results, page.total(), Duration.ofNanos(System.nanoTime() - started));
+        return new SearchResponse(results, page.total(), Duration.ofNanos(System.nanoTime() - started), page.facets());
+    }
+
+    private static SearchQuery.SortOrder sortOrder(String sort) {
+        if (sort == null || sort.isEmpty()) {
+            return SearchQuery.SortOrder.RELEVANCE;
+        }
+        try {
+            return SearchQuery.SortOrder.valueOf(sort.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badData("sort must be one of relevance, name, series_count, last_seen; was '" + sort + "'");
+        }
+    }
+
+    private static boolean ascending(String order, SearchQuery.SortOrder sort) {
+        if (order == null || order.isEmpty()) {
+            return sort == SearchQuery.SortOrder.NAME;
+        }
+        return switch (order.toLowerCase(Locale.ROOT)) {
+            case "asc" -> true;
+            case "desc" -> false;
+            default -> throw ApiException.badData("order must be asc or desc; was '" + order + "'");
+        };
+    }
+
+    private static List<String> nonNull(List<String> values) {
+        if (values == null) {
+            return List.of();
+        }
+        for (String v : values) {
+            if (v == null || v.isBlank()) {
+                throw ApiException.badData("types and units must not hold empty values");
+            }
+        }
+        return values;
     }
 }

@@ -1,14 +1,27 @@
 package io.mirador.api;
 
-/**
- * Body of {@code POST /api/v1/metrics/search} (the seed's fields).
- *
- * @param query    what the user typed; empty lists everything
- * @param tenantId the tenant to search; the configured default tenant when absent
- * @param limit    1..1000, 50 when absent
- * @param offset   0 or more
- */
-public record SearchRequest(String query, String tenantId, Integer limit, Integer offset) {
+import java.util.List;
+import java.util.Map;
 
-    static final SearchRequest EMPTY = new SearchRequest(null, null, null, null);
+/**
+ * Body of {@code POST /api/v1/metrics/search}: the seed's fields (query, tenant_id, limit, offset) plus
+ * filters, order, facets and highlights.
+ *
+ * @param query     what the user typed; may hold filters ({@code type:counter job=node}); empty lists
+ * @param tenantId  the tenant to search; the configured default tenant when absent
+ * @param limit     1..1000, 50 when absent
+ * @param offset    0 or more
+ * @param types     any of these types
+ * @param units     any of these units
+ * @param labels    label key to value ({@code "*"}: has the key; {@code *} and {@code ?} wildcards)
+ * @param sort      relevance (default), name, series_count or last_seen
+ * @param order     asc or desc; name sorts ascending by default, series_count and last_seen descending
+ * @param facets    count the matches by type, unit and label key
+ * @param highlight mark what matched in name and help (default true)
+ */
+public record SearchRequest(String query, String tenantId, Integer limit, Integer offset, List<String> types,
+                            List<String> units, Map<String, String> labels, String sort, String order,
+                            Boolean facets, Boolean highlight) {
+
+    static final SearchRequest EMPTY = new SearchRequest(null, null, null, null, null, null, null, null, null, null, null);
 }

@@ -2,7 +2,8 @@ package io.mirador.api;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
-/** The seed's search response: a page of results, the exact total, and how long the search took. */
-public record SearchResponse(List<SearchResult> results, long total, Duration took) {
+/** The seed's search response (results, total, took), with facet counts when asked. */
+public record SearchResponse(List<SearchResult> results, long total, Duration took, Map<String, Map<String, Long>> facets) {
 }

@@ -3,6 +3,8 @@ package io.mirador.api;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.mirador.catalog.MetricDocument;
 
-/** One search result: the metric document's fields, plus its score. */
-public record SearchResult(@JsonUnwrapped MetricDocument metric, float score) {
+import java.util.Map;
+
+/** One search result: the metric document's fields, its score, and what matched. */
+public record SearchResult(@JsonUnwrapped MetricDocument metric, float score, Map<String, String> highlights) {
 }

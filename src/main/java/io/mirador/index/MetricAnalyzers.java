@@ -29,8 +29,10 @@ public final class MetricAnalyzers {
 
     /** The analyzer an index writer uses: one per text field, keyword for the rest. */
     public static Analyzer perField() {
+        Analyzer words = nameWords();
         return new PerFieldAnalyzerWrapper(new KeywordAnalyzer(), Map.of(
-                MetricFields.NAME_WORDS, nameWords(),
+                MetricFields.NAME_WORDS, words,
+                MetricFields.LABEL_VALUE, words,
                 MetricFields.HELP, new EnglishAnalyzer()));
     }
 }

@@ -35,14 +35,15 @@ public final class MetricDocumentCodec {
         if (!m.help().isEmpty()) {
             doc.add(new TextField(MetricFields.HELP, m.help(), Field.Store.NO));
         }
-        keywordFacet(doc, MetricFields.TYPE, m.type());
-        keywordFacet(doc, MetricFields.UNIT, m.unit());
+        keywordFacet(doc, MetricFields.TYPE, m.type().toLowerCase(java.util.Locale.ROOT));
+        keywordFacet(doc, MetricFields.UNIT, m.unit().toLowerCase(java.util.Locale.ROOT));
         for (String key : m.labelKeys()) {
             keywordFacet(doc, MetricFields.LABEL_KEY, key);
         }
         for (Map.Entry<String, List<String>> e : m.labelValues().entrySet()) {
             for (String value : e.getValue()) {
                 doc.add(new StringField(MetricFields.LABEL_PAIR, e.getKey() + "=" + value, Field.Store.NO));
+                doc.add(new TextField(MetricFields.LABEL_VALUE, value, Field.Store.NO));
             }
         }
         doc.add(new LongPoint(MetricFields.SERIES_COUNT, m.seriesCount()));

@@ -17,6 +17,8 @@ public final class MetricFields {
     public static final String UNIT = "unit";
     /** Keyword per label key, plus sorted-set doc values for the top-keys facet. */
     public static final String LABEL_KEY = "label_key";
+    /** Text: the label values, split like names, so a word of a value finds the metric. */
+    public static final String LABEL_VALUE = "label_value";
     /** Keyword per {@code key=value} pair among the kept label values. */
     public static final String LABEL_PAIR = "label_pair";
     /** Long point (range filters) plus numeric doc values (sort). */

@@ -1,65 +1,139 @@
 package io.mirador.index;
 
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.index.Term;
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.BoostQuery;
-import org.apache.lucene.search.MatchAllDocsQuery;
-import org.apache.lucene.search.PrefixQuery;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.TermQuery;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * Turns what a user types into a Lucene query over the metric fields. Every word must match a word of
- * the name, exactly or as its prefix; the exact name ranks first.
+ * Reads the query syntax: words, {@code "quoted phrases"}, {@code field:value} for the fields type, unit,
+ * label, name and help, {@code key=value} label pairs, and a leading {@code -} to exclude. Anything else
+ * with a colon is a word, since metric names contain colons ({@code job:requests:rate5m}). Refuses with
+ * a {@link QuerySyntaxException} what it cannot read: unbalanced quotes, operators with nothing to apply
+ * to, too many terms.
  */
 public final class MetricQueryParser {
 
-    private final Analyzer nameWords = MetricAnalyzers.nameWords();
+    static final int MAX_TERMS = 32;
+    private static final Map<String, ParsedQuery.Field> FIELDS = Map.of(
+            "type", ParsedQuery.Field.TYPE,
+            "unit", ParsedQuery.Field.UNIT,
+            "label", ParsedQuery.Field.LABEL,
+            "name", ParsedQuery.Field.NAME,
+            "help", ParsedQuery.Field.HELP);
+    private static final Pattern LABEL_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
-    public Query parse(String text) {
-        String trimmed = text == null ? "" : text.trim();
-        List<String> words = words(trimmed);
-        if (words.isEmpty()) {
-            return new MatchAllDocsQuery();
+    public ParsedQuery parse(String text) {
+        List<String> words = new ArrayList<>();
+        List<String> phrases = new ArrayList<>();
+        List<ParsedQuery.Filter> filters = new ArrayList<>();
+        String s = text == null ? "" : text;
+        int i = 0;
+        int terms = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+                continue;
+            }
+            if (++terms > MAX_TERMS) {
+                throw new QuerySyntaxException("the query has more than " + MAX_TERMS + " terms");
+            }
+            int start = i;
+            boolean negated = false;
+            if (c == '-') {
+                negated = true;
+                i++;
+                if (i >= s.length() || Character.isWhitespace(s.charAt(i))) {
+                    throw new QuerySyntaxException("'-' at position " + (start + 1) + " excludes nothing; write -word or -type:gauge");
+                }
+            }
+            if (s.charAt(i) == '"') {
+                int end = closingQuote(s, i);
+                String phrase = s.substring(i + 1, end).trim();
+                i = end + 1;
+                if (phrase.isEmpty()) {
+                    continue;
+                }
+                if (negated) {
+                    filters.add(new ParsedQuery.Filter(ParsedQuery.Field.HELP, null, phrase, true));
+                } else {
+                    phrases.add(phrase);
+                }
+                continue;
+            }
+            int end = i;
+            while (end < s.length() && !Character.isWhitespace(s.charAt(end))) {
+                if (s.charAt(end) == '"') {
+                    end = closingQuote(s, end) + 1;
+                } else {
+                    end++;
+                }
+            }
+            String token = s.substring(i, end);
+            i = end;
+            ParsedQuery.Filter filter = filter(token, negated, start);
+            if (filter != null) {
+                filters.add(filter);
+            } else if (negated) {
+                filters.add(new ParsedQuery.Filter(ParsedQuery.Field.WORD, null, token, true));
+            } else {
+                words.add(token);
+            }
         }
-        BooleanQuery.Builder allWords = new BooleanQuery.Builder();
-        for (String word : words) {
-            allWords.add(new BooleanQuery.Builder()
-                    .add(new BoostQuery(new TermQuery(new Term(MetricFields.NAME_WORDS, word)), 2f), BooleanClause.Occur.SHOULD)
-                    .add(new PrefixQuery(new Term(MetricFields.NAME_WORDS, word)), BooleanClause.Occur.SHOULD)
-                    .build(), BooleanClause.Occur.MUST);
-        }
-        return new BooleanQuery.Builder()
-                .add(new BoostQuery(new TermQuery(new Term(MetricFields.ID, trimmed)), 20f), BooleanClause.Occur.SHOULD)
-                .add(allWords.build(), BooleanClause.Occur.SHOULD)
-                .setMinimumNumberShouldMatch(1)
-                .build();
+        return new ParsedQuery(List.copyOf(words), List.copyOf(phrases), List.copyOf(filters));
     }
 
-    /** The distinct lower-cased name words of {@code text}. */
-    List<String> words(String text) {
-        Set<String> out = new LinkedHashSet<>();
-        try (TokenStream ts = nameWords.tokenStream(MetricFields.NAME_WORDS, text)) {
-            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
-            ts.reset();
-            while (ts.incrementToken()) {
-                out.add(term.toString());
-            }
-            ts.end();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static ParsedQuery.Filter filter(String token, boolean negated, int position) {
+        if (token.equals(":") || token.equals("=") || token.startsWith("=") || token.startsWith("!=")) {
+            throw new QuerySyntaxException("'" + token + "' at position " + (position + 1)
+                    + " has nothing before it; write field:value or key=value");
         }
-        return new ArrayList<>(out);
+        int colon = token.indexOf(':');
+        int equals = token.indexOf('=');
+        if (colon > 0 && (equals < 0 || colon < equals)) {
+            ParsedQuery.Field field = FIELDS.get(token.substring(0, colon).toLowerCase(Locale.ROOT));
+            if (field != null) {
+                String value = unquote(token.substring(colon + 1));
+                if (value.isEmpty()) {
+                    throw new QuerySyntaxException("'" + token + "' at position " + (position + 1) + " has no value after the colon");
+                }
+                return new ParsedQuery.Filter(field, null, value, negated);
+            }
+            return null;
+        }
+        if (equals > 0) {
+            boolean notEqual = token.charAt(equals - 1) == '!';
+            String key = token.substring(0, notEqual ? equals - 1 : equals);
+            if (!LABEL_KEY.matcher(key).matches()) {
+                return null;
+            }
+            String value = unquote(token.substring(equals + 1));
+            if (value.isEmpty()) {
+                throw new QuerySyntaxException("'" + token + "' at position " + (position + 1)
+                        + " has no value after the equals sign");
+            }
+            return new ParsedQuery.Filter(ParsedQuery.Field.PAIR, key, value, negated ^ notEqual);
+        }
+        return null;
+    }
+
+    private static int closingQuote(String s, int open) {
+        int close = s.indexOf('"', open + 1);
+        if (close < 0) {
+            throw new QuerySyntaxException("unbalanced quote at position " + (open + 1));
+        }
+        return close;
+    }
+
+    private static String unquote(String value) {
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            return value.substring(1, value.length() - 1);
+        }
+        if (value.contains("\"")) {
+            throw new QuerySyntaxException("unbalanced quote in '" + value + "'");
+        }
+        return value;
     }
 }

@@ -1,6 +1,9 @@
 package io.mirador.index;
 
+import io.mirador.catalog.MetricDocument;
+import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MultiCollectorManager;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
@@ -8,36 +11,64 @@ import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopFieldCollectorManager;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Runs searches on tenant indexes: parses, collects the page with an exact total, reads the hits' documents. */
+/**
+ * Runs searches on tenant indexes: parses, builds the query, collects one page with an exact total
+ * (and facet counts when asked), reads and highlights the hits. Thread-safe.
+ */
 public final class MetricSearch {
 
-    /** Relevance first; equal scores by name, so pages are stable. */
-    private static final Sort RELEVANCE = new Sort(SortField.FIELD_SCORE, new SortField(MetricFields.NAME_SORT, SortField.Type.STRING));
+    private static final SortField BY_NAME = new SortField(MetricFields.NAME_SORT, SortField.Type.STRING);
+    private static final Map<String, String> FACETS = Map.of(
+            "types", MetricFields.TYPE, "units", MetricFields.UNIT, "label_keys", MetricFields.LABEL_KEY);
+    private static final int FACET_VALUES = 20;
 
     private final MetricQueryParser parser = new MetricQueryParser();
+    private final MetricQueryBuilder builder = new MetricQueryBuilder();
+    private final MetricHighlighter highlighter = new MetricHighlighter();
 
+    /** @throws QuerySyntaxException when the text cannot be read as a query */
     public SearchPage search(TenantIndex index, SearchQuery q) {
-        Query query = parser.parse(q.text());
-        return index.withSearcher(searcher -> page(index, searcher, query, q));
+        ParsedQuery parsed = parser.parse(q.text());
+        Query query = builder.build(parsed, q.filters());
+        Sort sort = sort(q, parsed.hasFreeText());
+        return index.withSearcher(searcher -> page(index, searcher, query, sort, q));
     }
 
-    private static SearchPage page(TenantIndex index, IndexSearcher searcher, Query query, SearchQuery q)
-            throws java.io.IOException {
+    private static Sort sort(SearchQuery q, boolean scored) {
+        return switch (q.sort()) {
+            // without free text every match scores the same: list by name
+            case RELEVANCE -> scored ? new Sort(SortField.FIELD_SCORE, BY_NAME) : new Sort(BY_NAME);
+            case NAME -> new Sort(new SortField(MetricFields.NAME_SORT, SortField.Type.STRING, !q.ascending()));
+            case SERIES_COUNT -> new Sort(new SortField(MetricFields.SERIES_COUNT, SortField.Type.LONG, !q.ascending()), BY_NAME);
+            case LAST_SEEN -> new Sort(new SortField(MetricFields.LAST_SEEN, SortField.Type.LONG, !q.ascending()), BY_NAME);
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private SearchPage page(TenantIndex index, IndexSearcher searcher, Query query, Sort sort, SearchQuery q) throws IOException {
         int wanted = q.offset() + q.limit();
-        TopDocs top = searcher.search(query, new TopFieldCollectorManager(RELEVANCE, Math.max(1, wanted), null,
-                Integer.MAX_VALUE, false));
+        TopFieldCollectorManager topDocs = new TopFieldCollectorManager(sort, Math.max(1, wanted), null, Integer.MAX_VALUE, false);
+        TopDocs top;
+        Map<String, Map<String, Long>> facets = null;
+        if (q.facets()) {
+            Object[] both = searcher.search(query, new MultiCollectorManager(topDocs, new FacetCounts(FACETS, FACET_VALUES)));
+            top = (TopDocs) both[0];
+            facets = (Map<String, Map<String, Long>>) both[1];
+        } else {
+            top = searcher.search(query, topDocs);
+        }
         List<SearchHit> hits = new ArrayList<>();
         for (int i = q.offset(); i < top.scoreDocs.length && i < wanted; i++) {
             ScoreDoc sd = top.scoreDocs[i];
-            float score = sd.score;
-            if (Float.isNaN(score) && sd instanceof org.apache.lucene.search.FieldDoc fd && fd.fields[0] instanceof Float f) {
-                score = f;
-            }
-            hits.add(new SearchHit(index.read(searcher, sd), score));
+            MetricDocument doc = index.read(searcher, sd);
+            float score = sd instanceof FieldDoc fd && fd.fields.length > 0 && fd.fields[0] instanceof Float f ? f : sd.score;
+            hits.add(new SearchHit(doc, Float.isNaN(score) ? 0f : score, q.highlight() ? highlighter.highlight(query, doc) : null));
         }
-        return new SearchPage(hits, top.totalHits.value);
+        return new SearchPage(hits, top.totalHits.value, facets);
     }
 }

@@ -1,7 +1,12 @@
 package io.mirador.index;
 
 import java.util.List;
+import java.util.Map;
 
-/** One page of hits and the exact number of matches. */
-public record SearchPage(List<SearchHit> hits, long total) {
+/**
+ * One page of hits, the exact number of matches, and (when asked) the counts of all matches by facet.
+ *
+ * @param facets facet ("types", "units", "label_keys") to value to number of matching metrics, largest first
+ */
+public record SearchPage(List<SearchHit> hits, long total, Map<String, Map<String, Long>> facets) {
 }

@@ -1,0 +1,211 @@
+package io.mirador.index;
+
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.DisjunctionMaxQuery;
+import org.apache.lucene.search.FuzzyQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.PhraseQuery;
+import org.apache.lucene.search.PrefixQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.WildcardQuery;
+import org.apache.lucene.util.automaton.Operations;
+import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the Lucene query of a search. Ranking follows DESIGN.md section 6: the exact name first, then
+ * names starting with what was typed, then names containing every word, then help texts. Each word
+ * matches the best of its readings: a word of the name (exactly, as a prefix, or within one or two
+ * typos), a stemmed word of the help, a unit, a type, a label key or a label value.
+ */
+public final class MetricQueryBuilder {
+
+    /** Most states a wildcard may determinize to; more is a pattern built to be slow, refused. */
+    private static final int MAX_WILDCARD_STATES = 2_000;
+
+    private final Analyzer nameWords = MetricAnalyzers.nameWords();
+    private final Analyzer english = new EnglishAnalyzer();
+
+    public Query build(ParsedQuery parsed, SearchFilters filters) {
+        BooleanQuery.Builder top = new BooleanQuery.Builder();
+        Query text = freeText(parsed);
+        top.add(text == null ? new MatchAllDocsQuery() : text, Occur.MUST);
+        for (ParsedQuery.Filter f : parsed.filters()) {
+            top.add(filter(f), f.negated() ? Occur.MUST_NOT : Occur.FILTER);
+        }
+        anyOf(top, MetricFields.TYPE, filters.types());
+        anyOf(top, MetricFields.UNIT, filters.units());
+        for (Map.Entry<String, String> label : filters.labels().entrySet()) {
+            top.add(pair(label.getKey(), label.getValue()), Occur.FILTER);
+        }
+        return top.build();
+    }
+
+    /** The scored part: words and phrases; null when there is none. */
+    private Query freeText(ParsedQuery parsed) {
+        if (!parsed.hasFreeText()) {
+            return null;
+        }
+        BooleanQuery.Builder words = new BooleanQuery.Builder();
+        List<List<String>> groups = new ArrayList<>();
+        for (String word : parsed.words()) {
+            List<String> tokens = tokens(nameWords, word);
+            if (!tokens.isEmpty()) {
+                groups.add(tokens);
+            }
+        }
+        List<Query> required = new ArrayList<>();
+        for (List<String> tokens : groups) {
+            for (String token : tokens) {
+                if (groups.size() > 1 || tokens.size() > 1 ? !isStopWord(token) : true) {
+                    required.add(tokenQuery(token));
+                }
+            }
+        }
+        for (Query q : required) {
+            words.add(q, Occur.SHOULD);
+        }
+        words.setMinimumNumberShouldMatch(required.size() <= 3 ? required.size() : required.size() - 1);
+        for (String phrase : parsed.phrases()) {
+            words.add(phraseQuery(phrase), Occur.MUST);
+        }
+        BooleanQuery.Builder text = new BooleanQuery.Builder().add(words.build(), Occur.SHOULD);
+        if (parsed.words().size() == 1 && parsed.phrases().isEmpty()) {
+            String typed = parsed.words().get(0);
+            text.add(new BoostQuery(new TermQuery(new Term(MetricFields.ID, typed)), 30f), Occur.SHOULD);
+            if (typed.length() >= 3) {
+                text.add(new BoostQuery(new PrefixQuery(new Term(MetricFields.ID, typed)), 8f), Occur.SHOULD);
+            }
+        }
+        return text.setMinimumNumberShouldMatch(1).build();
+    }
+
+    /** The readings of one word; the best one counts, the others a little. */
+    private Query tokenQuery(String token) {
+        List<Query> readings = new ArrayList<>();
+        readings.add(new BoostQuery(new TermQuery(new Term(MetricFields.NAME_WORDS, token)), 4f));
+        if (token.length() >= 2) {
+            readings.add(new BoostQuery(new PrefixQuery(new Term(MetricFields.NAME_WORDS, token)), 2.5f));
+        }
+        int edits = token.length() >= 7 ? 2 : token.length() >= 4 ? 1 : 0;
+        if (edits > 0) {
+            readings.add(new BoostQuery(new FuzzyQuery(new Term(MetricFields.NAME_WORDS, token), edits, 1, 20, true), 2f));
+        }
+        for (String stem : tokens(english, token)) {
+            readings.add(new BoostQuery(new TermQuery(new Term(MetricFields.HELP, stem)), 1.5f));
+        }
+        readings.add(new BoostQuery(new TermQuery(new Term(MetricFields.UNIT, token)), 1.5f));
+        readings.add(new TermQuery(new Term(MetricFields.TYPE, token)));
+        readings.add(new TermQuery(new Term(MetricFields.LABEL_KEY, token)));
+        readings.add(new TermQuery(new Term(MetricFields.LABEL_VALUE, token)));
+        return new DisjunctionMaxQuery(readings, 0.1f);
+    }
+
+    private Query phraseQuery(String phrase) {
+        BooleanQuery.Builder either = new BooleanQuery.Builder();
+        either.add(phrase(MetricFields.HELP, tokens(english, phrase)), Occur.SHOULD);
+        either.add(new BoostQuery(phrase(MetricFields.NAME_WORDS, tokens(nameWords, phrase)), 2f), Occur.SHOULD);
+        return either.build();
+    }
+
+    private static Query phrase(String field, List<String> tokens) {
+        if (tokens.isEmpty()) {
+            return new MatchAllDocsQuery();
+        }
+        PhraseQuery.Builder b = new PhraseQuery.Builder().setSlop(1);
+        for (String t : tokens) {
+            b.add(new Term(field, t));
+        }
+        return b.build();
+    }
+
+    private Query filter(ParsedQuery.Filter f) {
+        String v = f.value();
+        return switch (f.field()) {
+            case TYPE -> new TermQuery(new Term(MetricFields.TYPE, v.toLowerCase(Locale.ROOT)));
+            case UNIT -> new TermQuery(new Term(MetricFields.UNIT, v.toLowerCase(Locale.ROOT)));
+            case LABEL -> new TermQuery(new Term(MetricFields.LABEL_KEY, v));
+            case NAME -> hasWildcard(v) ? wildcard(MetricFields.ID, v) : new PrefixQuery(new Term(MetricFields.ID, v));
+            case HELP -> phrase(MetricFields.HELP, tokens(english, v));
+            case PAIR -> pair(f.key(), v);
+            case WORD -> allTokens(MetricFields.NAME_WORDS, tokens(nameWords, v));
+        };
+    }
+
+    private Query pair(String key, String value) {
+        if (value.equals("*")) {
+            return new TermQuery(new Term(MetricFields.LABEL_KEY, key));
+        }
+        String pair = key + "=" + value;
+        return hasWildcard(value) ? wildcard(MetricFields.LABEL_PAIR, pair) : new TermQuery(new Term(MetricFields.LABEL_PAIR, pair));
+    }
+
+    private static void anyOf(BooleanQuery.Builder top, String field, List<String> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        BooleanQuery.Builder any = new BooleanQuery.Builder();
+        for (String v : values) {
+            any.add(new TermQuery(new Term(field, v.toLowerCase(Locale.ROOT))), Occur.SHOULD);
+        }
+        top.add(any.build(), Occur.FILTER);
+    }
+
+    private static Query allTokens(String field, List<String> tokens) {
+        BooleanQuery.Builder all = new BooleanQuery.Builder();
+        for (String t : tokens) {
+            all.add(new TermQuery(new Term(field, t)), Occur.MUST);
+        }
+        return tokens.isEmpty() ? new MatchAllDocsQuery() : all.build();
+    }
+
+    private static boolean hasWildcard(String v) {
+        return v.indexOf('*') >= 0 || v.indexOf('?') >= 0;
+    }
+
+    /** A wildcard query, refused when its automaton would be large enough to slow every search down. */
+    private static Query wildcard(String field, String pattern) {
+        try {
+            Operations.determinize(WildcardQuery.toAutomaton(new Term(field, pattern)),
+                    MAX_WILDCARD_STATES);
+        } catch (TooComplexToDeterminizeException e) {
+            throw new QuerySyntaxException("the pattern '" + pattern + "' is too complex; use fewer wildcards");
+        }
+        return new WildcardQuery(new Term(field, pattern), MAX_WILDCARD_STATES);
+    }
+
+    private static boolean isStopWord(String token) {
+        return EnglishAnalyzer.ENGLISH_STOP_WORDS_SET.contains(token);
+    }
+
+    static List<String> tokens(Analyzer analyzer, String text) {
+        Set<String> out = new LinkedHashSet<>();
+        try (TokenStream ts = analyzer.tokenStream("f", text)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                out.add(term.toString());
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ArrayList<>(out);
+    }
+}
