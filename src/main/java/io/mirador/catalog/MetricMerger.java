@@ -68,7 +68,12 @@ public final class MetricMerger {
         Instant created = existing == null ? seenAt : existing.createdAt();
         Instant firstSeen = existing == null ? seenAt : existing.firstSeen();
         MetricDocument next = new MetricDocument(observed.name(), observed.name(), type, help, unit, labels, labelKeys,
-                tenantId, seenAt, created, seenAt, firstSeen, seriesCount, values, cardinality, typeSource);
+                tenantId, seenAt, created, seenAt, firstSeen, seriesCount, values, cardinality, typeSource, null, null);
+        return settle(existing, next);
+    }
+
+    /** {@code next} keeps the existing document's {@code updated_at} when a user would read no difference. */
+    public static MetricDocument settle(MetricDocument existing, MetricDocument next) {
         if (existing != null && next.sameContentAs(existing)) {
             return withUpdatedAt(next, existing.updatedAt());
         }
@@ -78,7 +83,7 @@ public final class MetricMerger {
     private static MetricDocument withUpdatedAt(MetricDocument d, Instant updatedAt) {
         return new MetricDocument(d.id(), d.name(), d.type(), d.help(), d.unit(), d.labels(), d.labelKeys(), d.tenantId(),
                 d.lastSeen(), d.createdAt(), updatedAt, d.firstSeen(), d.seriesCount(), d.labelValues(),
-                d.labelCardinality(), d.typeSource());
+                d.labelCardinality(), d.typeSource(), d.family(), d.parts());
     }
 
     private Map<String, List<String>> unionValues(Map<String, List<String>> a, Map<String, List<String>> b) {

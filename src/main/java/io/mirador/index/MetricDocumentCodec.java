@@ -23,8 +23,9 @@ public final class MetricDocumentCodec {
 
     private final ObjectMapper json;
 
+    /** @param json the service's mapping; stored documents are read leniently, so older ones still read */
     public MetricDocumentCodec(ObjectMapper json) {
-        this.json = json;
+        this.json = json.copy().disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     public Document toLucene(MetricDocument m, String syncMark) {
@@ -52,6 +53,9 @@ public final class MetricDocumentCodec {
         doc.add(new LongPoint(MetricFields.LAST_SEEN, lastSeen));
         doc.add(new NumericDocValuesField(MetricFields.LAST_SEEN, lastSeen));
         doc.add(new StringField(MetricFields.SYNC_MARK, syncMark, Field.Store.NO));
+        if (m.isFamilyPart()) {
+            doc.add(new StringField(MetricFields.FOLDED, "1", Field.Store.NO));
+        }
         try {
             doc.add(new StoredField(MetricFields.SOURCE, json.writeValueAsBytes(m)));
         } catch (IOException e) {

@@ -27,6 +27,8 @@ public final class MetricFields {
     public static final String LAST_SEEN = "last_seen";
     /** Keyword: id of the last sync that wrote the document; a full sync removes what it did not mark. */
     public static final String SYNC_MARK = "sync_mark";
+    /** Keyword, present on the parts of a histogram or summary family: folded into the family in results. */
+    public static final String FOLDED = "folded";
     /** Stored only: the whole document as JSON, returned as is. */
     public static final String SOURCE = "_source";
 

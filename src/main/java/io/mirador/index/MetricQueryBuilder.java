@@ -49,12 +49,34 @@ public final class MetricQueryBuilder {
         for (ParsedQuery.Filter f : parsed.filters()) {
             top.add(filter(f), f.negated() ? Occur.MUST_NOT : Occur.FILTER);
         }
+        foldFamilyParts(top, parsed);
         anyOf(top, MetricFields.TYPE, filters.types());
         anyOf(top, MetricFields.UNIT, filters.units());
         for (Map.Entry<String, String> label : filters.labels().entrySet()) {
             top.add(pair(label.getKey(), label.getValue()), Occur.FILTER);
         }
         return top.build();
+    }
+
+    /**
+     * Hides the parts of histogram and summary families behind the family's own document, unless the
+     * query names the part exactly or filters by name pattern.
+     */
+    private static void foldFamilyParts(BooleanQuery.Builder top, ParsedQuery parsed) {
+        for (ParsedQuery.Filter f : parsed.filters()) {
+            if (f.field() == ParsedQuery.Field.NAME && !f.negated()) {
+                return;
+            }
+        }
+        BooleanQuery.Builder shown = new BooleanQuery.Builder()
+                .add(new BooleanQuery.Builder()
+                        .add(new MatchAllDocsQuery(), Occur.MUST)
+                        .add(new TermQuery(new Term(MetricFields.FOLDED, "1")), Occur.MUST_NOT)
+                        .build(), Occur.SHOULD);
+        if (parsed.words().size() == 1) {
+            shown.add(new TermQuery(new Term(MetricFields.ID, parsed.words().get(0))), Occur.SHOULD);
+        }
+        top.add(shown.build(), Occur.FILTER);
     }
 
     /** The scored part: words and phrases; null when there is none. */

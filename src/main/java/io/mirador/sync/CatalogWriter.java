@@ -1,5 +1,6 @@
 package io.mirador.sync;
 
+import io.mirador.catalog.Families;
 import io.mirador.catalog.MetadataLookup;
 import io.mirador.catalog.MetricDocument;
 import io.mirador.catalog.MetricMerger;
@@ -10,10 +11,13 @@ import io.mirador.index.TenantIndexes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The writing half of a sync: turns observations into the next version of their documents (counting
- * each as added, updated or unchanged against the last commit), and writes batches of documents.
+ * each as added, updated or unchanged against the last commit), places them in their histogram or
+ * summary family (a histogram gets a document of its own, made from its buckets), and writes batches
+ * of documents.
  */
 public final class CatalogWriter {
 
@@ -27,25 +31,69 @@ public final class CatalogWriter {
 
     public List<MetricDocument> documents(SyncRun run, List<MetricObservation> observations) {
         TenantIndex index = indexes.of(run.tenant().id());
+        List<Families.Membership> families = new ArrayList<>(observations.size());
         List<String> ids = new ArrayList<>(observations.size());
         for (MetricObservation o : observations) {
+            Families.Membership family = Families.of(o.name(), o.labelValues().keySet(), run::hasName);
+            families.add(family);
             ids.add(o.name());
+            if (family.role() == Families.Role.HISTOGRAM_BUCKETS) {
+                ids.add(family.base());
+            }
         }
         Map<String, MetricDocument> committed = index.committed(ids);
         List<MetricDocument> out = new ArrayList<>(observations.size());
-        for (MetricObservation o : observations) {
+        for (int i = 0; i < observations.size(); i++) {
+            MetricObservation o = observations.get(i);
+            Families.Membership family = families.get(i);
             MetricDocument before = committed.get(o.name());
-            MetricDocument next = merger.merge(before, o, MetadataLookup.find(run.metadata(), o.name()),
-                    run.tenant().id(), !run.isFull(), run.window().end());
+            MetricDocument next = inFamily(family, merge(run, before, o));
             if (before == null) {
                 run.countAdded();
             } else if (!next.sameContentAs(before)) {
                 run.countUpdated();
             }
-            out.add(next);
+            out.add(MetricMerger.settle(before, next));
+            if (family.role() == Families.Role.HISTOGRAM_BUCKETS) {
+                // the family's own document is derived, not a series name: not counted
+                MetricDocument head = committed.get(family.base());
+                out.add(MetricMerger.settle(head, inFamily(family, merge(run, head, histogramOf(family.base(), o)))));
+            }
         }
-        run.countProcessed(out.size());
+        run.countProcessed(observations.size());
         return out;
+    }
+
+    private MetricDocument merge(SyncRun run, MetricDocument before, MetricObservation o) {
+        return merger.merge(before, o, MetadataLookup.find(run.metadata(), o.name()), run.tenant().id(),
+                !run.isFull(), run.window().end());
+    }
+
+    /** Marks a document as its family's (with the parts) or as a part; a part's type is its family's. */
+    private static MetricDocument inFamily(Families.Membership family, MetricDocument doc) {
+        return switch (family.role()) {
+            case NONE -> doc;
+            case SUMMARY_QUANTILES -> doc.inFamily(family.base(), family.parts()).withType(family.type());
+            case HISTOGRAM_BUCKETS, PART -> {
+                boolean isHead = doc.name().equals(family.base());
+                yield doc.inFamily(family.base(), isHead ? family.parts() : null).withType(family.type());
+            }
+        };
+    }
+
+    /**
+     * A histogram seen through its buckets: the labels without {@code le}, and one series per label set
+     * (the bucket series divided by the number of buckets).
+     */
+    private static MetricObservation histogramOf(String base, MetricObservation buckets) {
+        Map<String, String> labels = new TreeMap<>(buckets.exampleLabels());
+        labels.remove("le");
+        Map<String, List<String>> values = new TreeMap<>(buckets.labelValues());
+        values.remove("le");
+        Map<String, Long> cardinality = new TreeMap<>(buckets.labelCardinality());
+        long bucketCount = Math.max(1, cardinality.getOrDefault("le", 1L));
+        cardinality.remove("le");
+        return new MetricObservation(base, Math.max(1, buckets.seriesCount() / bucketCount), labels, values, cardinality);
     }
 
     /**

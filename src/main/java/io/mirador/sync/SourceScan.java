@@ -38,7 +38,7 @@ public final class SourceScan {
     /** Lists the tenant's metric names in the run's window, in batches of the run's batch size. */
     public Iterator<List<String>> nameBatches(SyncRun run) {
         List<String> all = names.names(run.tenant(), run.window());
-        run.namesFound(all.size());
+        run.names(all);
         int size = run.batchSize();
         return new Iterator<>() {
             private int at;

@@ -32,7 +32,7 @@ public final class SyncRun {
     final AtomicInteger updated = new AtomicInteger();
     final AtomicInteger removed = new AtomicInteger();
     private volatile Map<String, MetricMetadata> metadata = Map.of();
-    private volatile int namesFound;
+    private volatile List<String> names = List.of();
     private volatile String cancelReason;
     private volatile Throwable failure;
     private final List<String> warnings = new ArrayList<>();
@@ -95,12 +95,14 @@ public final class SyncRun {
         this.metadata = Map.copyOf(metadata);
     }
 
-    public int namesFound() {
-        return namesFound;
+    /** The tenant's metric names in the window, sorted, as listed at the start of the sync. */
+    public void names(List<String> sortedNames) {
+        this.names = sortedNames;
     }
 
-    public void namesFound(int count) {
-        this.namesFound = count;
+    /** Whether the tenant has this metric name in the window. */
+    public boolean hasName(String name) {
+        return java.util.Collections.binarySearch(names, name) >= 0;
     }
 
     public void countAdded() {
