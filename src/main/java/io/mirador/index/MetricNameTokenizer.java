@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * Splits a metric name into its words: at every character that is not a letter or digit ({@code _},
- * {@code :}, {@code .}, ...) and at camelCase boundaries; a camelCase run is also kept whole, at the
- * position of its first part, so {@code MemAvailable} is found as "memavailable", "mem" and "available".
+ * {@code :}, {@code .}, ...), at camelCase boundaries and between letters and digits; such a run is also
+ * kept whole, at the position of its first part, so {@code MemAvailable} is found as "memavailable",
+ * "mem" and "available", and {@code load15} as "load15", "load" and "15".
  */
 public final class MetricNameTokenizer extends Tokenizer {
 
@@ -93,7 +94,8 @@ public final class MetricNameTokenizer extends Tokenizer {
             boolean lowerToUpper = Character.isLowerCase(prev) && Character.isUpperCase(c);
             boolean acronymEnd = Character.isUpperCase(prev) && Character.isUpperCase(c)
                     && j + 1 < end && Character.isLowerCase(text.charAt(j + 1));
-            if (lowerToUpper || acronymEnd) {
+            boolean letterDigit = Character.isLetter(prev) != Character.isLetter(c);
+            if (lowerToUpper || acronymEnd || letterDigit) {
                 parts.add(new int[] {partStart, j, 1});
                 partStart = j;
             }
