@@ -1,6 +1,8 @@
 package io.mirador.api;
 
+import io.mirador.catalog.MetricDocument;
 import io.mirador.index.MetricSearch;
+import io.mirador.index.MetricSuggest;
 import io.mirador.index.SearchHit;
 import io.mirador.index.SearchPage;
 import io.mirador.index.QuerySyntaxException;
@@ -14,7 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code POST /api/v1/metrics/search}: validates the request, searches the tenant's index, shapes the answer. */
+/**
+ * The search endpoints: {@code POST /api/v1/metrics/search}, name completion and one metric's document.
+ * Validates the request, asks the tenant's index, shapes the answer.
+ */
 public final class SearchApi {
 
     static final int MAX_LIMIT = 1000;
@@ -24,6 +29,7 @@ public final class SearchApi {
     private final RequestBodies bodies;
     private final TenantIndexes indexes;
     private final MetricSearch search;
+    private final MetricSuggest suggest = new MetricSuggest();
     private final String defaultTenant;
 
     public SearchApi(RequestBodies bodies, TenantIndexes indexes, MetricSearch search, String defaultTenant) {
@@ -66,6 +72,48 @@ public final class SearchApi {
             results.add(new SearchResult(hit.document(), hit.score(), hit.highlights()));
         }
         return new SearchResponse(results, page.total(), Duration.ofNanos(System.nanoTime() - started), page.facets());
+    }
+
+    /** One name completion. */
+    public record Suggestion(String name, String type, String unit, String help) {
+    }
+
+    /** The answer of {@code GET /api/v1/metrics/suggest}. */
+    public record SuggestResponse(List<Suggestion> suggestions, Duration took) {
+    }
+
+    /** {@code GET /api/v1/metrics/suggest?q=&tenant_id=&limit=}: names completing what was typed. */
+    public SuggestResponse suggest(String typed, String tenantId, String limitText) {
+        long started = System.nanoTime();
+        String tenant = tenantId == null || tenantId.isEmpty() ? defaultTenant : tenantId;
+        int limit = limitText == null || limitText.isEmpty() ? 10 : parseLimit(limitText);
+        String q = typed == null ? "" : typed;
+        if (q.length() > MAX_QUERY_LENGTH) {
+            throw ApiException.badData("q is " + q.length() + " characters long; at most " + MAX_QUERY_LENGTH + " are accepted");
+        }
+        List<Suggestion> out = new ArrayList<>();
+        for (MetricDocument d : suggest.suggest(indexes.of(tenant), q, limit)) {
+            out.add(new Suggestion(d.name(), d.type(), d.unit(), d.help()));
+        }
+        return new SuggestResponse(out, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** {@code GET /api/v1/metrics/{tenantId}/{name}}: the whole document of one metric. */
+    public MetricDocument detail(String tenantId, String name) {
+        return indexes.of(tenantId).get(name).orElseThrow(() ->
+                ApiException.notFound("tenant " + tenantId + " has no metric named '" + name + "'"));
+    }
+
+    private static int parseLimit(String text) {
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= 100) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badData("limit must be a whole number between 1 and 100, was '" + text + "'");
     }
 
     private static SearchQuery.SortOrder sortOrder(String sort) {

@@ -5,6 +5,8 @@ public final class MetricFields {
 
     /** Keyword, the metric name: the term every update and exact lookup goes through. */
     public static final String ID = "id";
+    /** Keyword, the name lower-cased: completion by prefix whatever the case typed. */
+    public static final String NAME_LOWER = "name_lower";
     /** Sorted doc values of the name: sort by name without loading stored fields. */
     public static final String NAME_SORT = "name_sort";
     /** Text: the words of the name (split on {@code _ : .} and camelCase), for word and prefix search. */
