@@ -69,7 +69,7 @@ public final class SearchApi {
         }
         List<SearchResult> results = new ArrayList<>(page.hits().size());
         for (SearchHit hit : page.hits()) {
-            results.add(new SearchResult(hit.document(), hit.score(), hit.highlights()));
+            results.add(new SearchResult(hit.sourceJson(), hit.score(), hit.highlights()));
         }
         return new SearchResponse(results, page.total(), Duration.ofNanos(System.nanoTime() - started), page.facets());
     }

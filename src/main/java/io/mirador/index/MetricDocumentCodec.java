@@ -30,12 +30,12 @@ public final class MetricDocumentCodec {
 
     public Document toLucene(MetricDocument m, String syncMark) {
         Document doc = new Document();
-        doc.add(new StringField(MetricFields.ID, m.id(), Field.Store.NO));
+        doc.add(new StringField(MetricFields.ID, m.id(), Field.Store.YES));
         doc.add(new StringField(MetricFields.NAME_LOWER, m.name().toLowerCase(java.util.Locale.ROOT), Field.Store.NO));
         doc.add(new SortedDocValuesField(MetricFields.NAME_SORT, new BytesRef(m.name())));
         doc.add(new TextField(MetricFields.NAME_WORDS, m.name(), Field.Store.NO));
         if (!m.help().isEmpty()) {
-            doc.add(new TextField(MetricFields.HELP, m.help(), Field.Store.NO));
+            doc.add(new TextField(MetricFields.HELP, m.help(), Field.Store.YES));
         }
         keywordFacet(doc, MetricFields.TYPE, m.type().toLowerCase(java.util.Locale.ROOT));
         keywordFacet(doc, MetricFields.UNIT, m.unit().toLowerCase(java.util.Locale.ROOT));

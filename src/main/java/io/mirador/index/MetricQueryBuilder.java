@@ -9,13 +9,15 @@ import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.DisjunctionMaxQuery;
-import org.apache.lucene.search.FuzzyQuery;
+import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.PhraseQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.WildcardQuery;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.automaton.Operations;
 import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
 
@@ -38,13 +40,27 @@ public final class MetricQueryBuilder {
 
     /** Most states a wildcard may determinize to; more is a pattern built to be slow, refused. */
     private static final int MAX_WILDCARD_STATES = 2_000;
+    /** Most name words a prefix is expanded to. */
+    private static final int MAX_EXPANSIONS = 64;
+    /** Most name words a typo is read as. */
+    private static final int MAX_TYPO_READINGS = 20;
 
     private final Analyzer nameWords = MetricAnalyzers.nameWords();
     private final Analyzer english = new EnglishAnalyzer();
 
-    public Query build(ParsedQuery parsed, SearchFilters filters) {
+    /** A query ready to run, with the words it matches in names and help texts (for highlighting). */
+    public record Built(Query query, Set<String> nameWords, Set<String> helpWords) {
+    }
+
+    /**
+     * @param vocabulary the words of the commit the query will run on: prefixes and typos are expanded
+     *                   against it here, so no automaton is built per search
+     */
+    public Built build(ParsedQuery parsed, SearchFilters filters, Vocabulary vocabulary) {
+        Set<String> nameTerms = new java.util.HashSet<>();
+        Set<String> helpTerms = new java.util.HashSet<>();
         BooleanQuery.Builder top = new BooleanQuery.Builder();
-        Query text = freeText(parsed);
+        Query text = freeText(parsed, vocabulary, nameTerms, helpTerms);
         top.add(text == null ? new MatchAllDocsQuery() : text, Occur.MUST);
         for (ParsedQuery.Filter f : parsed.filters()) {
             top.add(filter(f), f.negated() ? Occur.MUST_NOT : Occur.FILTER);
@@ -55,7 +71,7 @@ public final class MetricQueryBuilder {
         for (Map.Entry<String, String> label : filters.labels().entrySet()) {
             top.add(pair(label.getKey(), label.getValue()), Occur.FILTER);
         }
-        return top.build();
+        return new Built(top.build(), nameTerms, helpTerms);
     }
 
     /**
@@ -80,30 +96,32 @@ public final class MetricQueryBuilder {
     }
 
     /** The scored part: words and phrases; null when there is none. */
-    private Query freeText(ParsedQuery parsed) {
+    private Query freeText(ParsedQuery parsed, Vocabulary vocabulary, Set<String> nameTerms, Set<String> helpTerms) {
         if (!parsed.hasFreeText()) {
             return null;
         }
-        BooleanQuery.Builder words = new BooleanQuery.Builder();
-        List<List<String>> groups = new ArrayList<>();
+        // each typed word must match as a whole (all its name tokens); of three or more typed words one
+        // may miss, since people type words a metric does not have
+        List<Query> typedWords = new ArrayList<>();
+        boolean onlyOneWord = parsed.words().size() == 1;
         for (String word : parsed.words()) {
-            List<String> tokens = tokens(nameWords, word);
-            if (!tokens.isEmpty()) {
-                groups.add(tokens);
-            }
-        }
-        List<Query> required = new ArrayList<>();
-        for (List<String> tokens : groups) {
-            for (String token : tokens) {
-                if (groups.size() > 1 || tokens.size() > 1 ? !isStopWord(token) : true) {
-                    required.add(tokenQuery(token));
+            BooleanQuery.Builder all = new BooleanQuery.Builder();
+            int clauses = 0;
+            for (String token : tokens(nameWords, word)) {
+                if (onlyOneWord || !isStopWord(token)) {
+                    all.add(tokenQuery(token, vocabulary, nameTerms, helpTerms), Occur.MUST);
+                    clauses++;
                 }
             }
+            if (clauses > 0) {
+                typedWords.add(all.build());
+            }
         }
-        for (Query q : required) {
+        BooleanQuery.Builder words = new BooleanQuery.Builder();
+        for (Query q : typedWords) {
             words.add(q, Occur.SHOULD);
         }
-        words.setMinimumNumberShouldMatch(required.size() <= 3 ? required.size() : required.size() - 1);
+        words.setMinimumNumberShouldMatch(typedWords.size() <= 2 ? typedWords.size() : typedWords.size() - 1);
         for (String phrase : parsed.phrases()) {
             words.add(phraseQuery(phrase), Occur.MUST);
         }
@@ -118,25 +136,55 @@ public final class MetricQueryBuilder {
         return text.setMinimumNumberShouldMatch(1).build();
     }
 
-    /** The readings of one word; the best one counts, the others a little. */
-    private Query tokenQuery(String token) {
+    /**
+     * The readings of one word; the best one counts, the others a little. A word no name or help text
+     * has is taken as a typo: the name words within one edit (two for words of seven letters or more)
+     * are read instead.
+     */
+    private Query tokenQuery(String token, Vocabulary vocabulary, Set<String> nameTerms, Set<String> helpTerms) {
         List<Query> readings = new ArrayList<>();
-        readings.add(new BoostQuery(new TermQuery(new Term(MetricFields.NAME_WORDS, token)), 4f));
-        if (token.length() >= 2) {
-            readings.add(new BoostQuery(new PrefixQuery(new Term(MetricFields.NAME_WORDS, token)), 2.5f));
+        boolean known = false;
+        if (vocabulary.hasNameWord(token)) {
+            readings.add(new BoostQuery(new TermQuery(new Term(MetricFields.NAME_WORDS, token)), 4f));
+            nameTerms.add(token);
+            known = true;
         }
-        int edits = token.length() >= 7 ? 2 : token.length() >= 4 ? 1 : 0;
-        if (edits > 0) {
-            readings.add(new BoostQuery(new FuzzyQuery(new Term(MetricFields.NAME_WORDS, token), edits, 1, 20, true), 2f));
+        if (token.length() >= 2) {
+            List<String> longer = vocabulary.nameWordsStartingWith(token, MAX_EXPANSIONS);
+            if (!longer.isEmpty()) {
+                readings.add(new BoostQuery(new ConstantScoreQuery(termSet(MetricFields.NAME_WORDS, longer)), 2.5f));
+                nameTerms.addAll(longer);
+                known = true;
+            }
         }
         for (String stem : tokens(english, token)) {
-            readings.add(new BoostQuery(new TermQuery(new Term(MetricFields.HELP, stem)), 1.5f));
+            if (vocabulary.hasHelpWord(stem)) {
+                readings.add(new BoostQuery(new TermQuery(new Term(MetricFields.HELP, stem)), 1.5f));
+                helpTerms.add(stem);
+                known = true;
+            }
+        }
+        int edits = token.length() >= 7 ? 2 : token.length() >= 4 ? 1 : 0;
+        if (!known && edits > 0) {
+            for (Vocabulary.Near near : vocabulary.nameWordsNear(token, edits, MAX_TYPO_READINGS)) {
+                readings.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(MetricFields.NAME_WORDS, near.word()))),
+                        near.edits() == 1 ? 2.5f : 1.8f));
+                nameTerms.add(near.word());
+            }
         }
         readings.add(new BoostQuery(new TermQuery(new Term(MetricFields.UNIT, token)), 1.5f));
         readings.add(new TermQuery(new Term(MetricFields.TYPE, token)));
         readings.add(new TermQuery(new Term(MetricFields.LABEL_KEY, token)));
         readings.add(new TermQuery(new Term(MetricFields.LABEL_VALUE, token)));
         return new DisjunctionMaxQuery(readings, 0.1f);
+    }
+
+    private static Query termSet(String field, List<String> words) {
+        List<BytesRef> terms = new ArrayList<>(words.size());
+        for (String w : words) {
+            terms.add(new BytesRef(w));
+        }
+        return new TermInSetQuery(field, terms);
     }
 
     private Query phraseQuery(String phrase) {

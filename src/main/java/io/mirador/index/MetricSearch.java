@@ -1,6 +1,8 @@
 package io.mirador.index;
 
-import io.mirador.catalog.MetricDocument;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MultiCollectorManager;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs searches on tenant indexes: parses, builds the query, collects one page with an exact total
@@ -26,6 +29,7 @@ public final class MetricSearch {
     private static final Map<String, String> FACETS = Map.of(
             "types", MetricFields.TYPE, "units", MetricFields.UNIT, "label_keys", MetricFields.LABEL_KEY);
     private static final int FACET_VALUES = 20;
+    private static final Set<String> HIT_FIELDS = Set.of(MetricFields.ID, MetricFields.HELP, MetricFields.SOURCE);
 
     private final MetricQueryParser parser = new MetricQueryParser();
     private final MetricQueryBuilder builder = new MetricQueryBuilder();
@@ -34,9 +38,11 @@ public final class MetricSearch {
     /** @throws QuerySyntaxException when the text cannot be read as a query */
     public SearchPage search(TenantIndex index, SearchQuery q) {
         ParsedQuery parsed = parser.parse(q.text());
-        Query query = builder.build(parsed, q.filters());
         Sort sort = sort(q, parsed.hasFreeText());
-        return index.withSearcher(searcher -> page(index, searcher, query, sort, q));
+        return index.withSearcher(searcher -> {
+            MetricQueryBuilder.Built built = builder.build(parsed, q.filters(), index.vocabulary(searcher));
+            return page(index, searcher, built, sort, q);
+        });
     }
 
     private static Sort sort(SearchQuery q, boolean scored) {
@@ -50,7 +56,9 @@ public final class MetricSearch {
     }
 
     @SuppressWarnings("unchecked")
-    private SearchPage page(TenantIndex index, IndexSearcher searcher, Query query, Sort sort, SearchQuery q) throws IOException {
+    private SearchPage page(TenantIndex index, IndexSearcher searcher, MetricQueryBuilder.Built built, Sort sort,
+                            SearchQuery q) throws IOException {
+        Query query = built.query();
         int wanted = q.offset() + q.limit();
         TopFieldCollectorManager topDocs = new TopFieldCollectorManager(sort, Math.max(1, wanted), null, Integer.MAX_VALUE, false);
         TopDocs top;
@@ -63,11 +71,17 @@ public final class MetricSearch {
             top = searcher.search(query, topDocs);
         }
         List<SearchHit> hits = new ArrayList<>();
+        StoredFields stored = searcher.storedFields();
         for (int i = q.offset(); i < top.scoreDocs.length && i < wanted; i++) {
             ScoreDoc sd = top.scoreDocs[i];
-            MetricDocument doc = index.read(searcher, sd);
+            // the stored JSON goes to the answer as it is: reading it into a document costs more than the search
+            Document doc = stored.document(sd.doc, HIT_FIELDS);
+            String name = doc.get(MetricFields.ID);
+            String help = doc.get(MetricFields.HELP);
+            BytesRef source = doc.getBinaryValue(MetricFields.SOURCE);
             float score = sd instanceof FieldDoc fd && fd.fields.length > 0 && fd.fields[0] instanceof Float f ? f : sd.score;
-            hits.add(new SearchHit(doc, Float.isNaN(score) ? 0f : score, q.highlight() ? highlighter.highlight(query, doc) : null));
+            Map<String, String> marks = q.highlight() ? highlighter.highlight(name, help, built.nameWords(), built.helpWords()) : null;
+            hits.add(new SearchHit(name, BytesRef.deepCopyOf(source).bytes, Float.isNaN(score) ? 0f : score, marks));
         }
         return new SearchPage(hits, top.totalHits.value, facets);
     }

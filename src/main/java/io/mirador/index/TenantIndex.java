@@ -49,6 +49,11 @@ public final class TenantIndex implements AutoCloseable {
     private final MetricDocumentCodec codec;
     private final SearcherManager searchers;
     private volatile IndexWriter writer;
+    /** The vocabulary of the commit searchers see now, with the reader it was read from. */
+    private volatile VocabularyOf vocabulary;
+
+    private record VocabularyOf(Object readerKey, Vocabulary words) {
+    }
 
     private TenantIndex(String tenantId, Directory directory, MetricDocumentCodec codec) throws IOException {
         this.tenantId = tenantId;
@@ -94,6 +99,23 @@ public final class TenantIndex implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("search in the index of tenant " + tenantId + " failed", e);
+        }
+    }
+
+    /** The vocabulary of the commit {@code searcher} reads, built once per commit. */
+    public Vocabulary vocabulary(IndexSearcher searcher) throws IOException {
+        Object key = searcher.getIndexReader().getReaderCacheHelper().getKey();
+        VocabularyOf current = vocabulary;
+        if (current != null && current.readerKey() == key) {
+            return current.words();
+        }
+        synchronized (this) {
+            current = vocabulary;
+            if (current == null || current.readerKey() != key) {
+                current = new VocabularyOf(key, Vocabulary.of(searcher.getIndexReader()));
+                vocabulary = current;
+            }
+            return current.words();
         }
     }
 

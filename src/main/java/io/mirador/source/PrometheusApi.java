@@ -32,12 +32,12 @@ public final class PrometheusApi {
             params.add(Map.entry("limit", Integer.toString(limit)));
         }
         String path = "/api/v1/label/" + URLEncoder.encode(label, StandardCharsets.UTF_8) + "/values";
-        return calls.call(new SourceRequest<>(tenant, path, params, false, PrometheusResponses::strings));
+        return calls.call(request(tenant, path, params, false, PrometheusResponses::strings));
     }
 
     /** {@code /api/v1/labels}: label names of the series matching the selectors. */
     public List<String> labelNames(Tenant tenant, List<String> selectors, TimeWindow window) {
-        return calls.call(new SourceRequest<>(tenant, "/api/v1/labels", windowParams(window, selectors), false,
+        return calls.call(request(tenant, "/api/v1/labels", windowParams(window, selectors), false,
                 PrometheusResponses::strings));
     }
 
@@ -46,7 +46,7 @@ public final class PrometheusApi {
      * is one page; VictoriaMetrics refuses it with 422 rather than cut it.
      */
     public Map<String, SeriesAccumulator> series(Tenant tenant, List<String> selectors, TimeWindow window) {
-        return calls.call(new SourceRequest<>(tenant, "/api/v1/series", windowParams(window, selectors), true, body -> {
+        return calls.call(request(tenant, "/api/v1/series", windowParams(window, selectors), true, body -> {
             Map<String, SeriesAccumulator> page = new LinkedHashMap<>();
             PrometheusResponses.series(body, (name, labels) ->
                     page.computeIfAbsent(name, n -> new SeriesAccumulator(n, valuesCap)).addSeries(labels));
@@ -56,17 +56,29 @@ public final class PrometheusApi {
 
     /** {@code /api/v1/series}, counting only: the number of series and the first one's labels. */
     public SeriesCount countSeries(Tenant tenant, List<String> selectors, TimeWindow window) {
-        return calls.call(new SourceRequest<>(tenant, "/api/v1/series", windowParams(window, selectors), true, body -> {
+        return calls.call(request(tenant, "/api/v1/series", windowParams(window, selectors), true, body -> {
             SeriesCount count = new SeriesCount();
             PrometheusResponses.series(body, count::add);
             return count;
         }));
     }
 
-    /** {@code /api/v1/metadata}: type, help and unit by metric name; empty where the source keeps none. */
+    /**
+     * {@code /api/v1/metadata}: type, help and unit by metric name; empty where the source keeps none.
+     * Asked of the tenant's metadata URL when it has one (a Prometheus scraping the same targets), without
+     * the tenant's credentials, which belong to its source.
+     */
     public Map<String, MetricMetadata> metadata(Tenant tenant) {
-        return calls.call(new SourceRequest<>(tenant, "/api/v1/metadata", new ArrayList<>(), false,
-                PrometheusResponses::metadata));
+        if (tenant.metadataUrl().isEmpty()) {
+            return calls.call(request(tenant, "/api/v1/metadata", new ArrayList<>(), false, PrometheusResponses::metadata));
+        }
+        return calls.call(new SourceRequest<>(tenant.id(), Tenant.trimSlash(tenant.metadataUrl()) + "/api/v1/metadata",
+                Map.of(), new ArrayList<>(), false, PrometheusResponses::metadata));
+    }
+
+    private static <T> SourceRequest<T> request(Tenant tenant, String path, List<Map.Entry<String, String>> params,
+                                                boolean post, ResponseReader<T> reader) {
+        return new SourceRequest<>(tenant.id(), tenant.apiBase() + path, tenant.headers(), params, post, reader);
     }
 
     private static List<Map.Entry<String, String>> windowParams(TimeWindow window, List<String> selectors) {

@@ -31,7 +31,7 @@ public final class SourceHttp {
             in.setHeader(Exchange.HTTP_QUERY, request.encodedParams());
             in.setBody(null);
         }
-        request.tenant().headers().forEach(in::setHeader);
+        request.headers().forEach(in::setHeader);
         exchange.setProperty(URL, request.url());
     }
 

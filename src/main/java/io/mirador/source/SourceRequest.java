@@ -1,7 +1,5 @@
 package io.mirador.source;
 
-import io.mirador.tenant.Tenant;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -9,16 +7,14 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * One call to a tenant's Prometheus API: the path under the tenant's API base, its parameters, and
- * the reader of its response. Calls with selectors are POSTed as a form, since a batch of names makes
- * a selector longer than a URL may be.
+ * One call to a Prometheus API: where, with which headers and parameters, and the reader of its response.
+ * Calls with selectors are POSTed as a form, since a batch of names makes a selector longer than a URL may be.
+ *
+ * @param tenantId the tenant the call is made for
+ * @param headers  sent with the call (the tenant's authorization and extra headers)
  */
-public record SourceRequest<T>(Tenant tenant, String path, List<Map.Entry<String, String>> params, boolean post,
-                               ResponseReader<T> reader) {
-
-    public String url() {
-        return tenant.apiBase() + path;
-    }
+public record SourceRequest<T>(String tenantId, String url, Map<String, String> headers,
+                               List<Map.Entry<String, String>> params, boolean post, ResponseReader<T> reader) {
 
     /** The parameters, form-encoded. */
     public String encodedParams() {
@@ -33,6 +29,6 @@ public record SourceRequest<T>(Tenant tenant, String path, List<Map.Entry<String
 
     @Override
     public String toString() {
-        return (post ? "POST " : "GET ") + url();
+        return (post ? "POST " : "GET ") + url;
     }
 }

@@ -14,7 +14,8 @@ public record TimeWindow(Instant start, Instant end) {
         return Long.toString(start.getEpochSecond());
     }
 
+    /** The end rounded up to a whole second: samples of the current second are in the window. */
     public String endParam() {
-        return Long.toString(end.getEpochSecond());
+        return Long.toString(end.getEpochSecond() + (end.getNano() > 0 ? 1 : 0));
     }
 }

@@ -130,7 +130,14 @@ public final class GoDuration {
         if (rest == 0) {
             return Long.toString(whole);
         }
-        String digits = String.format("%0" + (Long.toString(unit).length() - 1) + "d", rest);
-        return whole + "." + digits.replaceAll("0+$", "");
+        StringBuilder digits = new StringBuilder(Long.toString(rest));
+        while (digits.length() < Long.toString(unit).length() - 1) {
+            digits.insert(0, '0');
+        }
+        int end = digits.length();
+        while (digits.charAt(end - 1) == '0') {
+            end--;
+        }
+        return whole + "." + digits.substring(0, end);
     }
 }

@@ -94,7 +94,11 @@ public final class Tenants {
             });
             setting.apply(prefix + "bearer-token").filter(s -> !s.isBlank())
                     .ifPresent(token -> headers.put("Authorization", "Bearer " + token.trim()));
-            tenants.put(id, new Tenant(id, url.trim(), account, Map.copyOf(headers)));
+            String metadataUrl = setting.apply(prefix + "metadata-url").orElse("").trim();
+            if (!metadataUrl.isEmpty()) {
+                checkUrl(prefix + "metadata-url", metadataUrl);
+            }
+            tenants.put(id, new Tenant(id, url.trim(), account, Map.copyOf(headers), metadataUrl));
         }
         if (tenants.isEmpty()) {
             throw new IllegalArgumentException("mirador.tenants is empty: configure at least one tenant");

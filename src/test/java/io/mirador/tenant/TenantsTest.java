@@ -336,7 +336,7 @@ class TenantsTest {
     @Test
     void should_find_tenants_when_built_from_a_list() {
         // given
-        Tenants tenants = new Tenants(List.of(new Tenant("t", "http://vm:8428", "", Map.of())));
+        Tenants tenants = new Tenants(List.of(new Tenant("t", "http://vm:8428", "", Map.of(), "")));
 
         // when
         Tenant t = tenants.get("t");
