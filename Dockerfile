@@ -22,7 +22,7 @@ COPY routes routes
 USER mirador
 ENV MIRADOR_DATA_DIR=/data \
     MIRADOR_HTTP_PORT=8080 \
-    JAVA_OPTS="-XX:MaxRAMPercentage=75"
+    JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseParallelGC"
 VOLUME /data
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s \

@@ -8,7 +8,7 @@ import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.SortedSetDocValuesField;
-import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.util.BytesRef;
@@ -30,12 +30,13 @@ public final class MetricDocumentCodec {
 
     public Document toLucene(MetricDocument m, String syncMark) {
         Document doc = new Document();
-        doc.add(new StringField(MetricFields.ID, m.id(), Field.Store.YES));
+        doc.add(new StringField(MetricFields.ID, m.id(), Field.Store.NO));
         doc.add(new StringField(MetricFields.NAME_LOWER, m.name().toLowerCase(java.util.Locale.ROOT), Field.Store.NO));
         doc.add(new SortedDocValuesField(MetricFields.NAME_SORT, new BytesRef(m.name())));
         doc.add(new TextField(MetricFields.NAME_WORDS, m.name(), Field.Store.NO));
         if (!m.help().isEmpty()) {
-            doc.add(new TextField(MetricFields.HELP, m.help(), Field.Store.YES));
+            doc.add(new TextField(MetricFields.HELP, m.help(), Field.Store.NO));
+            doc.add(new BinaryDocValuesField(MetricFields.HELP_TEXT, new BytesRef(m.help())));
         }
         keywordFacet(doc, MetricFields.TYPE, m.type().toLowerCase(java.util.Locale.ROOT));
         keywordFacet(doc, MetricFields.UNIT, m.unit().toLowerCase(java.util.Locale.ROOT));
@@ -58,7 +59,7 @@ public final class MetricDocumentCodec {
             doc.add(new StringField(MetricFields.FOLDED, "1", Field.Store.NO));
         }
         try {
-            doc.add(new StoredField(MetricFields.SOURCE, json.writeValueAsBytes(m)));
+            doc.add(new BinaryDocValuesField(MetricFields.SOURCE, new BytesRef(json.writeValueAsBytes(m))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,10 +74,10 @@ public final class MetricDocumentCodec {
         doc.add(new SortedSetDocValuesField(field, new BytesRef(value)));
     }
 
-    public MetricDocument fromStored(Document stored) {
-        BytesRef source = stored.getBinaryValue(MetricFields.SOURCE);
+    /** Reads the document JSON kept in {@link MetricFields#SOURCE}. */
+    public MetricDocument decode(byte[] source) {
         try {
-            return json.readValue(source.bytes, source.offset, source.length, MetricDocument.class);
+            return json.readValue(source, MetricDocument.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read stored metric document", e);
         }

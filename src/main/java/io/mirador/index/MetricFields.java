@@ -31,7 +31,9 @@ public final class MetricFields {
     public static final String SYNC_MARK = "sync_mark";
     /** Keyword, present on the parts of a histogram or summary family: folded into the family in results. */
     public static final String FOLDED = "folded";
-    /** Stored only: the whole document as JSON, returned as is. */
+    /** Binary doc values: the help text as written, for highlighting. */
+    public static final String HELP_TEXT = "help_text";
+    /** Binary doc values (not stored fields: read by id in any order, without block decompression): the whole document as JSON, returned as is. */
     public static final String SOURCE = "_source";
 
     private MetricFields() {

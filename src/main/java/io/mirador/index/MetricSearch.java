@@ -1,8 +1,6 @@
 package io.mirador.index;
 
-import org.apache.lucene.document.Document;
-import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MultiCollectorManager;
@@ -17,7 +15,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Runs searches on tenant indexes: parses, builds the query, collects one page with an exact total
@@ -29,7 +26,6 @@ public final class MetricSearch {
     private static final Map<String, String> FACETS = Map.of(
             "types", MetricFields.TYPE, "units", MetricFields.UNIT, "label_keys", MetricFields.LABEL_KEY);
     private static final int FACET_VALUES = 20;
-    private static final Set<String> HIT_FIELDS = Set.of(MetricFields.ID, MetricFields.HELP, MetricFields.SOURCE);
 
     private final MetricQueryParser parser = new MetricQueryParser();
     private final MetricQueryBuilder builder = new MetricQueryBuilder();
@@ -71,17 +67,17 @@ public final class MetricSearch {
             top = searcher.search(query, topDocs);
         }
         List<SearchHit> hits = new ArrayList<>();
-        StoredFields stored = searcher.storedFields();
+        IndexReader reader = searcher.getIndexReader();
         for (int i = q.offset(); i < top.scoreDocs.length && i < wanted; i++) {
             ScoreDoc sd = top.scoreDocs[i];
-            // the stored JSON goes to the answer as it is: reading it into a document costs more than the search
-            Document doc = stored.document(sd.doc, HIT_FIELDS);
-            String name = doc.get(MetricFields.ID);
-            String help = doc.get(MetricFields.HELP);
-            BytesRef source = doc.getBinaryValue(MetricFields.SOURCE);
+            // the document JSON goes to the answer as it is: reading it into a document costs more than the search
+            String name = DocValuesReader.sorted(reader, MetricFields.NAME_SORT, sd.doc);
+            byte[] helpBytes = DocValuesReader.binary(reader, MetricFields.HELP_TEXT, sd.doc);
+            String help = helpBytes == null ? "" : new String(helpBytes, java.nio.charset.StandardCharsets.UTF_8);
+            byte[] source = DocValuesReader.binary(reader, MetricFields.SOURCE, sd.doc);
             float score = sd instanceof FieldDoc fd && fd.fields.length > 0 && fd.fields[0] instanceof Float f ? f : sd.score;
             Map<String, String> marks = q.highlight() ? highlighter.highlight(name, help, built.nameWords(), built.helpWords()) : null;
-            hits.add(new SearchHit(name, BytesRef.deepCopyOf(source).bytes, Float.isNaN(score) ? 0f : score, marks));
+            hits.add(new SearchHit(name, source, Float.isNaN(score) ? 0f : score, marks));
         }
         return new SearchPage(hits, top.totalHits.value, facets);
     }

@@ -12,7 +12,6 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -139,7 +138,6 @@ public final class TenantIndex implements AutoCloseable {
                 }
                 TermsEnum te = terms.iterator();
                 Bits live = leaf.reader().getLiveDocs();
-                StoredFields stored = leaf.reader().storedFields();
                 PostingsEnum postings = null;
                 for (String id : ids) {
                     if (out.containsKey(id) || !te.seekExact(new BytesRef(id))) {
@@ -148,7 +146,8 @@ public final class TenantIndex implements AutoCloseable {
                     postings = te.postings(postings, PostingsEnum.NONE);
                     for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
                         if (live == null || live.get(doc)) {
-                            out.put(id, codec.fromStored(stored.document(doc)));
+                            out.put(id, codec.decode(DocValuesReader.binary(searcher.getIndexReader(), MetricFields.SOURCE,
+                                    leaf.docBase + doc)));
                             break;
                         }
                     }
@@ -163,7 +162,7 @@ public final class TenantIndex implements AutoCloseable {
     }
 
     public MetricDocument read(IndexSearcher searcher, ScoreDoc hit) throws IOException {
-        return codec.fromStored(searcher.storedFields().document(hit.doc));
+        return codec.decode(DocValuesReader.binary(searcher.getIndexReader(), MetricFields.SOURCE, hit.doc));
     }
 
     /** Writes (adds or replaces) a document, marked with the sync that wrote it; visible after {@link #commit()}. */
