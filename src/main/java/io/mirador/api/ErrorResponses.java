@@ -1,6 +1,7 @@
 package io.mirador.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mirador.security.AccessDeniedException;
 import io.mirador.sync.SyncConflictException;
 import io.mirador.tenant.UnknownTenantException;
 import org.apache.camel.Exchange;
@@ -34,6 +35,9 @@ public final class ErrorResponses {
         out.removeHeaders("*", "Allow");
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, response.getKey());
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (response.getKey() == 401) {
+            out.setHeader("WWW-Authenticate", "Bearer");
+        }
         out.setBody(json.writeValueAsBytes(response.getValue()));
     }
 
@@ -41,6 +45,11 @@ public final class ErrorResponses {
         Throwable t = unwrap(caught);
         if (t instanceof ApiException api) {
             return Map.entry(api.status(), new ApiError("error", api.errorType(), api.getMessage(), api.syncStatus()));
+        }
+        if (t instanceof AccessDeniedException denied) {
+            return denied.isAuthenticated()
+                    ? Map.entry(403, ApiError.of("forbidden", denied.getMessage()))
+                    : Map.entry(401, ApiError.of("unauthorized", denied.getMessage()));
         }
         if (t instanceof UnknownTenantException unknown) {
             return Map.entry(404, ApiError.of("not_found", unknown.getMessage()));
@@ -56,7 +65,8 @@ public final class ErrorResponses {
     private static Throwable unwrap(Throwable t) {
         Throwable cur = t;
         while (cur != null) {
-            if (cur instanceof ApiException || cur instanceof UnknownTenantException || cur instanceof SyncConflictException) {
+            if (cur instanceof ApiException || cur instanceof UnknownTenantException || cur instanceof SyncConflictException
+                    || cur instanceof AccessDeniedException) {
                 return cur;
             }
             if (cur.getCause() == null || cur.getCause() == cur) {

@@ -2,6 +2,8 @@ package io.mirador.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.mirador.index.TenantIndexes;
+import io.mirador.security.Caller;
+import io.mirador.security.Role;
 import io.mirador.sync.SyncRuns;
 import io.mirador.sync.SyncSettings;
 import io.mirador.sync.SyncState;
@@ -59,12 +61,17 @@ public final class HealthApi {
         this.startedAt = clock.instant();
     }
 
-    public HealthResponse health() {
+    /** The health of the tenants the caller reaches. */
+    public HealthResponse health(Caller caller) {
+        caller.require(Role.READ);
         Instant now = clock.instant();
         List<TenantHealth> out = new ArrayList<>();
         int unhealthy = 0;
         int degraded = 0;
         for (Tenant t : tenants.all()) {
+            if (!caller.reaches(t.id())) {
+                continue;
+            }
             TenantHealth h = tenant(t, now);
             out.add(h);
             if (UNHEALTHY.equals(h.status())) {
@@ -74,7 +81,7 @@ public final class HealthApi {
             }
         }
         boolean storeUp = store.isAvailable();
-        String status = unhealthy == out.size() ? UNHEALTHY
+        String status = unhealthy > 0 && unhealthy == out.size() ? UNHEALTHY
                 : unhealthy + degraded > 0 || !storeUp ? DEGRADED : HEALTHY;
         return new HealthResponse(status, !UNHEALTHY.equals(status), now, storeUp ? "up" : "down", out);
     }

@@ -9,6 +9,8 @@ import io.mirador.index.QuerySyntaxException;
 import io.mirador.index.SearchFilters;
 import io.mirador.index.SearchQuery;
 import io.mirador.index.TenantIndexes;
+import io.mirador.security.Caller;
+import io.mirador.security.Role;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,10 +41,11 @@ public final class SearchApi {
         this.defaultTenant = defaultTenant;
     }
 
-    public SearchResponse search(String body) {
+    public SearchResponse search(String body, Caller caller) {
         long started = System.nanoTime();
         SearchRequest request = bodies.read(body, SearchRequest.class, SearchRequest.EMPTY);
         String tenant = request.tenantId() == null || request.tenantId().isEmpty() ? defaultTenant : request.tenantId();
+        caller.require(Role.READ, tenant);
         int limit = request.limit() == null ? 50 : request.limit();
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiException.badData("limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
@@ -83,9 +86,10 @@ public final class SearchApi {
     }
 
     /** {@code GET /api/v1/metrics/suggest?q=&tenant_id=&limit=}: names completing what was typed. */
-    public SuggestResponse suggest(String typed, String tenantId, String limitText) {
+    public SuggestResponse suggest(String typed, String tenantId, String limitText, Caller caller) {
         long started = System.nanoTime();
         String tenant = tenantId == null || tenantId.isEmpty() ? defaultTenant : tenantId;
+        caller.require(Role.READ, tenant);
         int limit = limitText == null || limitText.isEmpty() ? 10 : parseLimit(limitText);
         String q = typed == null ? "" : typed;
         if (q.length() > MAX_QUERY_LENGTH) {
@@ -99,7 +103,8 @@ public final class SearchApi {
     }
 
     /** {@code GET /api/v1/metrics/{tenantId}/{name}}: the whole document of one metric. */
-    public MetricDocument detail(String tenantId, String name) {
+    public MetricDocument detail(String tenantId, String name, Caller caller) {
+        caller.require(Role.READ, tenantId);
         return indexes.of(tenantId).get(name).orElseThrow(() ->
                 ApiException.notFound("tenant " + tenantId + " has no metric named '" + name + "'"));
     }

@@ -1,6 +1,8 @@
 package io.mirador.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mirador.security.Caller;
+import io.mirador.security.Role;
 import io.mirador.source.TimeWindow;
 import io.mirador.sync.SyncConfig;
 import io.mirador.sync.SyncRequest;
@@ -66,15 +68,17 @@ public final class SyncApi {
     }
 
     /** {@code POST /sync/{tenantId}?forceFull=}: the sync request, checked. */
-    public SyncRequest trigger(String tenantId, String forceFull) {
+    public SyncRequest trigger(String tenantId, String forceFull, Caller caller) {
+        caller.require(Role.SYNC, tenantId);
         tenants.get(tenantId);
         return new SyncRequest(tenantId, parseBoolean("forceFull", forceFull), "api", null, null);
     }
 
     /** {@code POST /sync} with the seed's body: the sync request, checked. */
-    public SyncRequest triggerBody(String body) {
+    public SyncRequest triggerBody(String body, Caller caller) {
         SyncBody b = bodies.read(body, SyncBody.class, new SyncBody(null, null, null, null));
         String tenantId = b.tenantId() == null || b.tenantId().isEmpty() ? defaultTenant : b.tenantId();
+        caller.require(Role.SYNC, tenantId);
         tenants.get(tenantId);
         TimeWindow window = null;
         if (b.timeRange() != null) {
@@ -113,20 +117,25 @@ public final class SyncApi {
         return s;
     }
 
-    public SyncState state(String tenantId) {
+    public SyncState state(String tenantId, Caller caller) {
+        caller.require(Role.READ, tenantId);
         return runs.state(tenantId);
     }
 
-    public SyncStatus status(String tenantId) {
+    public SyncStatus status(String tenantId, Caller caller) {
+        caller.require(Role.READ, tenantId);
         return runs.status(tenantId);
     }
 
-    public SyncConfig config() {
+    /** The config applies to every tenant: reading and changing it takes an admin key for all tenants. */
+    public SyncConfig config(Caller caller) {
+        caller.requireAllTenants(Role.ADMIN);
         return settings.current();
     }
 
     /** {@code PUT /sync/config}: applies a valid config (whole or some fields) to the running service and keeps it. */
-    public ConfigResponse updateConfig(String body) {
+    public ConfigResponse updateConfig(String body, Caller caller) {
+        caller.requireAllTenants(Role.ADMIN);
         JsonNode patch = bodies.read(body, JsonNode.class, null);
         if (patch == null || !patch.isObject()) {
             throw ApiException.badData("request body must be a JSON object of sync config fields");

@@ -26,6 +26,7 @@ import io.mirador.sync.SyncRuns;
 import io.mirador.sync.SyncSchedule;
 import io.mirador.sync.SyncSettings;
 import io.mirador.sync.SyncStateStore;
+import io.mirador.security.ApiKeys;
 import io.mirador.tenant.Tenants;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -58,6 +59,8 @@ public final class MiradorConfiguration implements CamelConfiguration {
             throw new UncheckedIOException("mirador.data-dir (MIRADOR_DATA_DIR): cannot create " + dataDir, e);
         }
         Tenants tenants = Tenants.fromSettings(settings);
+        ApiKeys apiKeys = ApiKeys.fromSettings(settings);
+        ListenAddress.check(settings.get("camel.server.host", "127.0.0.1"), apiKeys);
         String defaultTenant = settings.get("mirador.default-tenant", tenants.all().iterator().next().id());
         SyncStateStore store = new FileSyncStateStore(dataDir, json);
         SyncSettings syncSettings = new SyncSettings(store.loadConfig().orElseGet(() -> SyncConfig.fromSettings(settings)));
@@ -73,6 +76,7 @@ public final class MiradorConfiguration implements CamelConfiguration {
         RequestBodies bodies = new RequestBodies(json);
 
         registry.bind("objectMapper", json);
+        registry.bind("apiKeys", apiKeys);
         registry.bind("sourceHttp", new SourceHttp());
         registry.bind("sourceRetryPolicy", new SourceRetryPolicy(() -> new SourceRetryPolicy.Retries(
                 syncSettings.current().maxRetries(), syncSettings.current().retryDelay())));

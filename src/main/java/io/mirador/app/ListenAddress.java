@@ -1,0 +1,37 @@
+package io.mirador.app;
+
+import io.mirador.security.ApiKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** Keeps a catalog without API keys off the network: it may listen on loopback only. */
+final class ListenAddress {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ListenAddress.class);
+
+    private ListenAddress() {
+    }
+
+    /** @throws IllegalArgumentException naming the settings when the host is not loopback and no keys are configured */
+    static void check(String host, ApiKeys keys) {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("camel.server.host (MIRADOR_HTTP_HOST): cannot resolve '" + host + "'");
+        }
+        if (keys.isEmpty() && !loopback) {
+            throw new IllegalArgumentException("camel.server.host (MIRADOR_HTTP_HOST) is '" + host
+                    + "', but no API keys are configured (mirador.api-keys): without keys the catalog listens on"
+                    + " loopback only. Configure keys, or set MIRADOR_HTTP_HOST=127.0.0.1");
+        }
+        if (keys.isEmpty()) {
+            LOG.info("no API keys configured: listening on loopback ({}) only, every request allowed", host);
+        } else {
+            LOG.info("{} API key(s) configured: every API request needs one (Authorization: Bearer or X-API-Key)", keys.size());
+        }
+    }
+}
