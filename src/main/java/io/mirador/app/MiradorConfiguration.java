@@ -26,6 +26,7 @@ import io.mirador.sync.SyncRuns;
 import io.mirador.sync.SyncSchedule;
 import io.mirador.sync.SyncSettings;
 import io.mirador.sync.SyncStateStore;
+import io.mirador.sync.ValkeySyncStateStore;
 import io.mirador.security.ApiKeys;
 import io.mirador.tenant.Tenants;
 import org.apache.camel.CamelConfiguration;
@@ -62,7 +63,7 @@ public final class MiradorConfiguration implements CamelConfiguration {
         ApiKeys apiKeys = ApiKeys.fromSettings(settings);
         ListenAddress.check(settings.get("camel.server.host", "127.0.0.1"), apiKeys);
         String defaultTenant = settings.get("mirador.default-tenant", tenants.all().iterator().next().id());
-        SyncStateStore store = new FileSyncStateStore(dataDir, json);
+        SyncStateStore store = stateStore(settings, tenants, dataDir, json);
         SyncSettings syncSettings = new SyncSettings(store.loadConfig().orElseGet(() -> SyncConfig.fromSettings(settings)));
 
         int valuesCap = settings.getInt("mirador.catalog.label-values-cap", 100);
@@ -92,5 +93,18 @@ public final class MiradorConfiguration implements CamelConfiguration {
         registry.bind("syncApi", new SyncApi(bodies, tenants, runs, syncSettings, store, defaultTenant));
         registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, clock));
         context.getManagementStrategy().addEventNotifier(new ShutdownSequence(runs, indexes, store));
+    }
+
+    /** The state store the settings name: the embedded file (default) or Valkey. */
+    private static SyncStateStore stateStore(Settings settings, Tenants tenants, Path dataDir, ObjectMapper json) {
+        String kind = settings.get("mirador.state.store", "embedded");
+        return switch (kind) {
+            case "embedded" -> new FileSyncStateStore(dataDir, json);
+            case "valkey" -> new ValkeySyncStateStore(settings.get("mirador.state.valkey.url", "redis://127.0.0.1:6379"),
+                    settings.get("mirador.state.valkey.password", ""), settings.get("mirador.state.valkey.key-prefix", "mirador:"),
+                    tenants.all().stream().map(t -> t.id()).toList(), dataDir, json);
+            default -> throw new IllegalArgumentException("mirador.state.store (MIRADOR_STATE_STORE): '" + kind
+                    + "' is not a state store (embedded or valkey)");
+        };
     }
 }
