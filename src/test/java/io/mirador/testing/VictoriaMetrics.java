@@ -77,8 +77,23 @@ public final class VictoriaMetrics implements AutoCloseable {
         }
     }
 
+    /** The API base: the server with its {@code -http.pathPrefix}, if it was started with one. */
     public String url() {
+        return rootUrl() + pathPrefix();
+    }
+
+    /** The server without any path prefix. */
+    public String rootUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    private String pathPrefix() {
+        for (String f : flags) {
+            if (f.startsWith("-http.pathPrefix=")) {
+                return f.substring("-http.pathPrefix=".length());
+            }
+        }
+        return "";
     }
 
     public int port() {
