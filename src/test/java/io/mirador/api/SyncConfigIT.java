@@ -3,10 +3,14 @@ package io.mirador.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mirador.testing.FreePorts;
 import io.mirador.testing.Mirador;
+import io.mirador.testing.Series;
+import io.mirador.testing.VictoriaMetrics;
+import io.mirador.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +20,29 @@ class SyncConfigIT {
 
     @TempDir
     Path dir;
+
+    @Test
+    void should_apply_a_new_interval_to_the_running_schedule() throws Exception {
+        try (VictoriaMetrics vm = VictoriaMetrics.start(dir)) {
+            vm.importPrometheus(new Series().names("scheduled_metric_", 3));
+            Map<String, String> settings = Mirador.settings(vm.url(), dir.resolve("schedule"));
+            settings.put("mirador.sync.enabled", "true");
+            settings.put("mirador.sync.interval", "1h");
+            try (Mirador mirador = Mirador.start(settings)) {
+                Waits.until(Duration.ofSeconds(30), "the first scheduled sync",
+                        () -> mirador.state().get("total_syncs").asInt() == 1);
+                Thread.sleep(1500);
+                assertThat(mirador.state().get("total_syncs").asInt()).isEqualTo(1);
+
+                // when
+                mirador.put("/api/v1/metrics/sync/config", "{\"interval\":\"1s\"}").ok();
+
+                // then: the running schedule syncs again without a restart
+                Waits.until(Duration.ofSeconds(30), "a sync on the new interval",
+                        () -> mirador.state().get("total_syncs").asInt() >= 3);
+            }
+        }
+    }
 
     @Test
     void should_apply_and_keep_a_valid_config() {
