@@ -3,6 +3,7 @@ package io.mirador.api;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.mirador.index.TenantIndexes;
 import io.mirador.security.Caller;
+import io.mirador.source.SourceProbe;
 import io.mirador.security.Role;
 import io.mirador.sync.SyncRuns;
 import io.mirador.sync.SyncSettings;
@@ -19,8 +20,10 @@ import java.util.List;
 
 /**
  * {@code GET /api/v1/metrics/health}: per tenant, the last sync and its result, the metrics in the index,
- * and whether the catalog is stale (no successful sync within two intervals). {@code healthy} and
- * {@code degraded} answer 200, {@code unhealthy} (no tenant can be served fresh) 503.
+ * whether the catalog is stale (no successful sync within two intervals) and whether the source answers;
+ * and whether the state store takes writes. A tenant is unhealthy when it was never synced and cannot be
+ * (its sync failed or its source is down), degraded when stale, failing or unreachable. {@code healthy}
+ * and {@code degraded} answer 200, {@code unhealthy} (no tenant can be served) 503.
  */
 public final class HealthApi {
 
@@ -30,7 +33,7 @@ public final class HealthApi {
 
     /** Health of one tenant. */
     public record TenantHealth(String tenantId, String status, Instant lastSyncTime, String lastSyncResult,
-                               long metricsInIndex, boolean stale, List<String> problems) {
+                               long metricsInIndex, boolean stale, boolean sourceReachable, List<String> problems) {
     }
 
     /** The whole answer. */
@@ -47,16 +50,18 @@ public final class HealthApi {
     private final SyncRuns runs;
     private final SyncSettings settings;
     private final SyncStateStore store;
+    private final SourceProbe probe;
     private final Clock clock;
     private final Instant startedAt;
 
     public HealthApi(Tenants tenants, TenantIndexes indexes, SyncRuns runs, SyncSettings settings, SyncStateStore store,
-                     Clock clock) {
+                     SourceProbe probe, Clock clock) {
         this.tenants = tenants;
         this.indexes = indexes;
         this.runs = runs;
         this.settings = settings;
         this.store = store;
+        this.probe = probe;
         this.clock = clock;
         this.startedAt = clock.instant();
     }
@@ -100,15 +105,19 @@ public final class HealthApi {
         if (SyncStatus.FAILED.equals(last.status()) && last.errors() != null) {
             problems.add("last sync failed: " + last.errors().get(0));
         }
+        SourceProbe.Reachability source = probe.check(t);
+        if (!source.reachable()) {
+            problems.add("source " + t.apiBase() + " does not answer: " + source.error());
+        }
         String status;
-        if (lastSuccess == null && SyncStatus.FAILED.equals(last.status())) {
+        if (lastSuccess == null && (SyncStatus.FAILED.equals(last.status()) || !source.reachable())) {
             status = UNHEALTHY;
-        } else if (stale || SyncStatus.FAILED.equals(last.status())) {
+        } else if (stale || SyncStatus.FAILED.equals(last.status()) || !source.reachable()) {
             status = DEGRADED;
         } else {
             status = HEALTHY;
         }
-        return new TenantHealth(t.id(), status, state.lastSyncTime(), last.status(), inIndex, stale,
+        return new TenantHealth(t.id(), status, state.lastSyncTime(), last.status(), inIndex, stale, source.reachable(),
                 problems.isEmpty() ? null : problems);
     }
 }

@@ -12,7 +12,11 @@ import io.mirador.index.TenantIndexes;
 import io.mirador.security.Caller;
 import io.mirador.security.Role;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,12 +37,22 @@ public final class SearchApi {
     private final MetricSearch search;
     private final MetricSuggest suggest = new MetricSuggest();
     private final String defaultTenant;
+    private final Supplier<MeterRegistry> meters;
 
-    public SearchApi(RequestBodies bodies, TenantIndexes indexes, MetricSearch search, String defaultTenant) {
+    /** @param meters where {@code mirador_search_duration} (by tenant and endpoint) is recorded */
+    public SearchApi(RequestBodies bodies, TenantIndexes indexes, MetricSearch search, String defaultTenant,
+                     Supplier<MeterRegistry> meters) {
         this.bodies = bodies;
         this.indexes = indexes;
         this.search = search;
         this.defaultTenant = defaultTenant;
+        this.meters = meters;
+    }
+
+    private Duration took(long started, String tenant, String endpoint) {
+        long nanos = System.nanoTime() - started;
+        meters.get().timer("mirador_search_duration", "tenant", tenant, "endpoint", endpoint).record(nanos, TimeUnit.NANOSECONDS);
+        return Duration.ofNanos(nanos);
     }
 
     public SearchResponse search(String body, Caller caller) {
@@ -74,7 +88,7 @@ public final class SearchApi {
         for (SearchHit hit : page.hits()) {
             results.add(new SearchResult(hit.sourceJson(), hit.score(), hit.highlights()));
         }
-        return new SearchResponse(results, page.total(), Duration.ofNanos(System.nanoTime() - started), page.facets());
+        return new SearchResponse(results, page.total(), took(started, tenant, "search"), page.facets());
     }
 
     /** One name completion. */
@@ -99,7 +113,7 @@ public final class SearchApi {
         for (MetricDocument d : suggest.suggest(indexes.of(tenant), q, limit)) {
             out.add(new Suggestion(d.name(), d.type(), d.unit(), d.help()));
         }
-        return new SuggestResponse(out, Duration.ofNanos(System.nanoTime() - started));
+        return new SuggestResponse(out, took(started, tenant, "suggest"));
     }
 
     /** {@code GET /api/v1/metrics/{tenantId}/{name}}: the whole document of one metric. */

@@ -15,8 +15,17 @@ final class ListenAddress {
     private ListenAddress() {
     }
 
-    /** @throws IllegalArgumentException naming the settings when the host is not loopback and no keys are configured */
-    static void check(String host, ApiKeys keys) {
+    /**
+     * @throws IllegalArgumentException naming the settings when the host is not loopback and no keys are
+     *                                  configured, or when the port is taken (the HTTP server would only log it)
+     */
+    static void check(String host, int port, ApiKeys keys) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("camel.server.port (MIRADOR_HTTP_PORT): cannot listen on " + host + ":" + port
+                    + " (" + e.getMessage() + "); is another service using the port?");
+        }
         boolean loopback;
         try {
             loopback = InetAddress.getByName(host).isLoopbackAddress();

@@ -15,6 +15,7 @@ import io.mirador.source.MetricNameReader;
 import io.mirador.source.PrometheusApi;
 import io.mirador.source.SeriesReader;
 import io.mirador.source.SourceHttp;
+import io.mirador.source.SourceProbe;
 import io.mirador.source.SourceRetryPolicy;
 import io.mirador.support.Json;
 import io.mirador.sync.CatalogWriter;
@@ -23,6 +24,7 @@ import io.mirador.sync.FileSyncStateStore;
 import io.mirador.sync.SourceScan;
 import io.mirador.sync.SyncConfig;
 import io.mirador.sync.SyncRuns;
+import io.mirador.sync.SyncMetrics;
 import io.mirador.sync.SyncSchedule;
 import io.mirador.sync.SyncSettings;
 import io.mirador.sync.SyncStateStore;
@@ -61,7 +63,7 @@ public final class MiradorConfiguration implements CamelConfiguration {
         }
         Tenants tenants = Tenants.fromSettings(settings);
         ApiKeys apiKeys = ApiKeys.fromSettings(settings);
-        ListenAddress.check(settings.get("camel.server.host", "127.0.0.1"), apiKeys);
+        ListenAddress.check(settings.get("camel.server.host", "127.0.0.1"), settings.getInt("camel.server.port", 8080), apiKeys);
         String defaultTenant = settings.get("mirador.default-tenant", tenants.all().iterator().next().id());
         SyncStateStore store = stateStore(settings, tenants, dataDir, json);
         SyncSettings syncSettings = new SyncSettings(store.loadConfig().orElseGet(() -> SyncConfig.fromSettings(settings)));
@@ -73,7 +75,10 @@ public final class MiradorConfiguration implements CamelConfiguration {
         MetricNameReader nameReader = new MetricNameReader(api, settings.getInt("mirador.source.max-names", 100_000));
 
         TenantIndexes indexes = new TenantIndexes(tenants, dataDir, new MetricDocumentCodec(json));
-        SyncRuns runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of());
+        MeterRegistryLookup meters = new MeterRegistryLookup(context);
+        SyncMetrics syncMetrics = new SyncMetrics(meters);
+        SyncRuns runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of(syncMetrics));
+        SourceProbe probe = new SourceProbe(clock);
         RequestBodies bodies = new RequestBodies(json);
 
         registry.bind("objectMapper", json);
@@ -89,10 +94,20 @@ public final class MiradorConfiguration implements CamelConfiguration {
         int readers = settings.getInt("mirador.sync.parallel-reads", 2) * tenants.all().size();
         registry.bind("syncReads", context.getExecutorServiceManager().newFixedThreadPool(this, "sync-read", readers));
         registry.bind("errorResponses", new ErrorResponses(json));
-        registry.bind("searchApi", new SearchApi(bodies, indexes, new MetricSearch(), defaultTenant));
+        registry.bind("searchApi", new SearchApi(bodies, indexes, new MetricSearch(), defaultTenant, meters));
         registry.bind("syncApi", new SyncApi(bodies, tenants, runs, syncSettings, store, defaultTenant));
-        registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, clock));
-        context.getManagementStrategy().addEventNotifier(new ShutdownSequence(runs, indexes, store));
+        registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, probe, clock));
+        for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store)) {
+            registry.bind(check.getId(), check);
+        }
+        // the gauges of the indexes exist from the start, not only after a first sync
+        try {
+            context.addStartupListener((ctx, alreadyStarted) -> tenants.all().forEach(t ->
+                    syncMetrics.indexed(t.id(), indexes.of(t.id()).count())));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register the index gauges", e);
+        }
+        context.addLifecycleStrategy(new ShutdownSequence(runs, indexes, store));
     }
 
     /** The state store the settings name: the embedded file (default) or Valkey. */

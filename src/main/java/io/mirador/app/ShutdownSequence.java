@@ -3,8 +3,8 @@ package io.mirador.app;
 import io.mirador.index.TenantIndexes;
 import io.mirador.sync.SyncRuns;
 import io.mirador.sync.SyncStateStore;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * boundary, roll back and record {@code cancelled} while Camel waits for in-flight exchanges); when Camel
  * has stopped, the indexes and the state store are closed.
  */
-final class ShutdownSequence extends EventNotifierSupport {
+final class ShutdownSequence extends LifecycleStrategySupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownSequence.class);
 
@@ -28,21 +28,17 @@ final class ShutdownSequence extends EventNotifierSupport {
     }
 
     @Override
-    public void notify(CamelEvent event) {
-        if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-            if (!runs.runningSyncs().isEmpty()) {
-                LOG.info("stopping: cancelling {} running sync(s) at their next batch", runs.runningSyncs().size());
-            }
-            runs.cancelAll("cancelled: the service is stopping");
-        } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
-            indexes.close();
-            store.close();
-            LOG.info("stopped: indexes closed at their last commit");
+    public void onContextStopping(CamelContext context) {
+        if (!runs.runningSyncs().isEmpty()) {
+            LOG.info("stopping: cancelling {} running sync(s) at their next batch", runs.runningSyncs().size());
         }
+        runs.cancelAll("cancelled: the service is stopping");
     }
 
     @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextStoppingEvent || event instanceof CamelEvent.CamelContextStoppedEvent;
+    public void onContextStopped(CamelContext context) {
+        indexes.close();
+        store.close();
+        LOG.info("stopped: indexes closed at their last commit");
     }
 }

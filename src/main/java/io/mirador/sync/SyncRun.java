@@ -37,6 +37,7 @@ public final class SyncRun {
     private volatile Throwable failure;
     private final List<String> warnings = new ArrayList<>();
     private long queued;
+    private Instant lastProgress;
     private long settled;
 
     SyncRun(String id, Tenant tenant, SyncStrategy strategy, String trigger, Instant startedAt, TimeWindow window,
@@ -98,6 +99,22 @@ public final class SyncRun {
     /** The tenant's metric names in the window, sorted, as listed at the start of the sync. */
     public void names(List<String> sortedNames) {
         this.names = sortedNames;
+    }
+
+    public int nameCount() {
+        return names.size();
+    }
+
+    /** True once per {@code every} since the start: time to log progress. */
+    synchronized boolean progressDue(Instant now, Duration every) {
+        if (lastProgress == null) {
+            lastProgress = startedAt;
+        }
+        if (Duration.between(lastProgress, now).compareTo(every) >= 0) {
+            lastProgress = now;
+            return true;
+        }
+        return false;
     }
 
     /** Whether the tenant has this metric name in the window. */

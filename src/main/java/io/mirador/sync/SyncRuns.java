@@ -28,6 +28,8 @@ public final class SyncRuns {
     private static final Logger LOG = LoggerFactory.getLogger(SyncRuns.class);
     /** How long the end of a sync waits for its last index batches to be written. */
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(5);
+    /** How often a long sync logs how far it is. */
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     private final Tenants tenants;
     private final TenantIndexes indexes;
@@ -96,6 +98,11 @@ public final class SyncRuns {
 
     /** A batch boundary: stops the sync here if it was cancelled, or if writing a batch failed. */
     public void checkpoint(SyncRun run) {
+        if (run.progressDue(clock.instant(), PROGRESS_EVERY)) {
+            LOG.info("sync progress: tenant={} strategy={} processed={} of {} names, {} elapsed", run.tenant().id(),
+                    run.strategy().id(), run.processed(), run.nameCount(),
+                    io.mirador.support.GoDuration.format(Duration.between(run.startedAt(), clock.instant()).withNanos(0)));
+        }
         if (run.isCancelled()) {
             throw new SyncCancelledException(run.cancelReason());
         }
@@ -146,7 +153,7 @@ public final class SyncRuns {
             LOG.error("rollback of tenant {} failed after: {}", run.tenant().id(), error, e);
         }
         Instant end = clock.instant();
-        boolean cancelled = error instanceof SyncCancelledException;
+        boolean cancelled = run.isCancelled();
         String reason = reason(error);
         List<String> errors = new ArrayList<>();
         errors.add(reason);

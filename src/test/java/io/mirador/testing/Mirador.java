@@ -54,6 +54,7 @@ public final class Mirador implements AutoCloseable {
         int port = FreePorts.next();
         Main main = MiradorApplication.newMain();
         main.addOverrideProperty("camel.server.port", Integer.toString(port));
+        main.addOverrideProperty("camel.management.port", Integer.toString(port));
         settings.forEach(main::addOverrideProperty);
         try {
             main.start();
@@ -105,7 +106,9 @@ public final class Mirador implements AutoCloseable {
         try {
             HttpResponse<String> r = HTTP.send(request.timeout(Duration.ofMinutes(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body());
+            Map<String, String> headers = new LinkedHashMap<>();
+            r.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
+            return new Response(r.statusCode(), r.body(), headers);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -123,8 +126,12 @@ public final class Mirador implements AutoCloseable {
         }
     }
 
-    /** An HTTP answer. */
-    public record Response(int status, String body) {
+    /** An HTTP answer; header names lower-cased. */
+    public record Response(int status, String body, Map<String, String> headers) {
+
+        public Response(int status, String body) {
+            this(status, body, Map.of());
+        }
 
         public JsonNode json() {
             try {

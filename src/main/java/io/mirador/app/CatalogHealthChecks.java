@@ -1,0 +1,118 @@
+package io.mirador.app;
+
+import io.mirador.index.TenantIndexes;
+import io.mirador.source.SourceProbe;
+import io.mirador.sync.SyncStateStore;
+import io.mirador.tenant.Tenant;
+import io.mirador.tenant.Tenants;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The catalog's Camel health checks, shown at {@code /observe/health}: the indexes (liveness and
+ * readiness: the service is ready once every tenant's index is open and answers), and, for operators,
+ * the sources and the state store (reported, but neither liveness nor readiness: search keeps working
+ * while they are down).
+ */
+final class CatalogHealthChecks {
+
+    private CatalogHealthChecks() {
+    }
+
+    static List<AbstractHealthCheck> all(Tenants tenants, TenantIndexes indexes, SourceProbe probe, SyncStateStore store) {
+        return List.of(new Indexes(tenants, indexes), new Sources(tenants, probe), new StateStore(store));
+    }
+
+    /** Every tenant's index open and answering. */
+    static final class Indexes extends AbstractHealthCheck {
+        private final Tenants tenants;
+        private final TenantIndexes indexes;
+
+        Indexes(Tenants tenants, TenantIndexes indexes) {
+            super("mirador", "mirador-indexes");
+            this.tenants = tenants;
+            this.indexes = indexes;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            try {
+                for (Tenant t : tenants.all()) {
+                    builder.detail("tenant." + t.id() + ".metrics", indexes.of(t.id()).count());
+                }
+                builder.up();
+            } catch (RuntimeException e) {
+                builder.down().error(e).message("an index does not answer: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Every tenant's source answering. */
+    static final class Sources extends AbstractHealthCheck {
+        private final Tenants tenants;
+        private final SourceProbe probe;
+
+        Sources(Tenants tenants, SourceProbe probe) {
+            super("mirador", "mirador-sources");
+            this.tenants = tenants;
+            this.probe = probe;
+        }
+
+        @Override
+        public boolean isLiveness() {
+            return false;
+        }
+
+        @Override
+        public boolean isReadiness() {
+            return false;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            boolean allUp = true;
+            for (Tenant t : tenants.all()) {
+                SourceProbe.Reachability r = probe.check(t);
+                builder.detail("tenant." + t.id() + ".source", r.reachable() ? "up" : "down: " + r.error());
+                allUp &= r.reachable();
+            }
+            if (allUp) {
+                builder.up();
+            } else {
+                builder.down().message("a tenant's source does not answer; searches answer from the last sync");
+            }
+        }
+    }
+
+    /** The state store taking writes. */
+    static final class StateStore extends AbstractHealthCheck {
+        private final SyncStateStore store;
+
+        StateStore(SyncStateStore store) {
+            super("mirador", "mirador-state-store");
+            this.store = store;
+        }
+
+        @Override
+        public boolean isLiveness() {
+            return false;
+        }
+
+        @Override
+        public boolean isReadiness() {
+            return false;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            if (store.isAvailable()) {
+                builder.up();
+            } else {
+                builder.down().message("the state store does not take writes; they are kept and written when it is back");
+            }
+        }
+    }
+}
