@@ -1,6 +1,9 @@
 # Mirador metrics catalog: multi-stage build, non-root runtime.
 #   docker build -t mirador .
-#   docker run -p 8080:8080 -e MIRADOR_HTTP_HOST=0.0.0.0 -e VICTORIAMETRICS_URL=http://victoriametrics:8428 mirador
+#   docker run -p 8080:8080 -e VICTORIAMETRICS_URL=http://victoriametrics:8428 \
+#     -e MIRADOR_HTTP_HOST=0.0.0.0 -e MIRADOR_API_KEYS=ops -e JAVA_OPTS="-Dmirador.api-key.ops.sha256=<sha256 of the key> \
+#     -Dmirador.api-key.ops.role=admin -Dmirador.api-key.ops.tenants=*" mirador
+# Listening beyond loopback needs API keys (see README).
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
@@ -26,5 +29,5 @@ ENV MIRADOR_DATA_DIR=/data \
 VOLUME /data
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s \
-  CMD curl -fs http://127.0.0.1:8080/api/v1/metrics/health >/dev/null || exit 1
+  CMD curl -fs http://127.0.0.1:${MIRADOR_HTTP_PORT}/observe/health/ready >/dev/null || exit 1
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/mirador.jar"]
