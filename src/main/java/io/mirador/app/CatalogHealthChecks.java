@@ -50,15 +50,10 @@ final class CatalogHealthChecks {
         }
     }
 
-    /** Every tenant's source answering. */
-    static final class Sources extends AbstractHealthCheck {
-        private final Tenants tenants;
-        private final SourceProbe probe;
-
-        Sources(Tenants tenants, SourceProbe probe) {
-            super("mirador", "mirador-sources");
-            this.tenants = tenants;
-            this.probe = probe;
+    /** A check an operator reads at /observe/health, that neither liveness nor readiness depends on. */
+    abstract static class Informational extends AbstractHealthCheck {
+        Informational(String id) {
+            super("mirador", id);
         }
 
         @Override
@@ -69,6 +64,18 @@ final class CatalogHealthChecks {
         @Override
         public boolean isReadiness() {
             return false;
+        }
+    }
+
+    /** Every tenant's source answering. */
+    static final class Sources extends Informational {
+        private final Tenants tenants;
+        private final SourceProbe probe;
+
+        Sources(Tenants tenants, SourceProbe probe) {
+            super("mirador-sources");
+            this.tenants = tenants;
+            this.probe = probe;
         }
 
         @Override
@@ -88,22 +95,12 @@ final class CatalogHealthChecks {
     }
 
     /** The state store taking writes. */
-    static final class StateStore extends AbstractHealthCheck {
+    static final class StateStore extends Informational {
         private final SyncStateStore store;
 
         StateStore(SyncStateStore store) {
-            super("mirador", "mirador-state-store");
+            super("mirador-state-store");
             this.store = store;
-        }
-
-        @Override
-        public boolean isLiveness() {
-            return false;
-        }
-
-        @Override
-        public boolean isReadiness() {
-            return false;
         }
 
         @Override

@@ -11,21 +11,31 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** A real server process started by a test, logging to a file, ready when an HTTP path answers 200. */
+/**
+ * A real server process started by a test, logging to a file, ready when its readiness check holds;
+ * stopped (killed, as a crash would) and started again with the same command.
+ */
 public final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final List<String> command;
     private final Path log;
-    private final String readyUrl;
+    private final String what;
+    private final java.util.concurrent.Callable<Boolean> ready;
     private Process process;
 
     /** @param readyUrl answers 200 once the server serves */
     public ServiceProcess(List<String> command, Path log, String readyUrl) {
+        this(command, log, "to answer " + readyUrl, () -> get(readyUrl).statusCode() == 200);
+    }
+
+    /** @param ready true once the server serves */
+    public ServiceProcess(List<String> command, Path log, String readiness, java.util.concurrent.Callable<Boolean> ready) {
         this.command = List.copyOf(command);
         this.log = log;
-        this.readyUrl = readyUrl;
+        this.what = readiness;
+        this.ready = ready;
     }
 
     public synchronized ServiceProcess start() {
@@ -36,11 +46,11 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command.get(0) + " (is its Debian package installed?)", e);
         }
-        Waits.until(Duration.ofSeconds(30), command.get(0) + " to answer " + readyUrl, () -> {
+        Waits.until(Duration.ofSeconds(30), command.get(0) + " " + what, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException(command.get(0) + " exited with " + process.exitValue() + "; see " + log);
             }
-            return get(readyUrl).statusCode() == 200;
+            return ready.call();
         });
         return this;
     }

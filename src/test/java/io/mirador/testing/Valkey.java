@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -15,42 +14,32 @@ import java.util.List;
 public final class Valkey implements AutoCloseable {
 
     private final int port = FreePorts.next();
-    private final Path dir;
-    private Process process;
+    private final ServiceProcess process;
 
     private Valkey(Path dir) {
-        this.dir = dir;
+        process = new ServiceProcess(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--appendonly", "yes", "--save", ""), dir.resolve("redis.log"),
+                "to answer PING", () -> "PONG".equals(cli("PING")));
     }
 
     public static Valkey start(Path dir) {
+        try {
+            Files.createDirectories(dir.resolve("valkey"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Valkey v = new Valkey(dir.resolve("valkey"));
         v.start();
         return v;
     }
 
-    public synchronized void start() {
-        try {
-            Files.createDirectories(dir);
-            process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--dir", dir.toString(), "--appendonly", "yes", "--save", "")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start redis-server (apt-get install redis-server)", e);
-        }
-        Waits.until(Duration.ofSeconds(20), "redis-server to answer", () -> "PONG".equals(cli("PING")));
+    public void start() {
+        process.start();
     }
 
-    public synchronized void stop() {
-        if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process = null;
-        }
+    /** Kills the server, as a crash would; its data stays for the next start. */
+    public void stop() {
+        process.stop();
     }
 
     public String url() {

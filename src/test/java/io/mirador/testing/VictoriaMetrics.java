@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,15 +21,21 @@ public final class VictoriaMetrics implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final Path dataDir;
     private final int port;
     private final List<String> flags;
-    private Process process;
+    private final ServiceProcess process;
 
     private VictoriaMetrics(Path dataDir, int port, List<String> flags) {
-        this.dataDir = dataDir;
         this.port = port;
         this.flags = flags;
+        List<String> cmd = new ArrayList<>(List.of("victoria-metrics",
+                "-httpListenAddr=127.0.0.1:" + port,
+                "-storageDataPath=" + dataDir,
+                "-retentionPeriod=1y",
+                "-loggerLevel=ERROR"));
+        cmd.addAll(flags);
+        process = new ServiceProcess(cmd, dataDir.resolveSibling("victoria-metrics.log"), "to answer /health",
+                () -> get("/health").statusCode() == 200);
     }
 
     /** Starts VictoriaMetrics with its data under {@code dir}; extra command-line flags may be given. */
@@ -40,41 +45,13 @@ public final class VictoriaMetrics implements AutoCloseable {
         return vm;
     }
 
-    public synchronized void start() {
-        List<String> cmd = new ArrayList<>(List.of("victoria-metrics",
-                "-httpListenAddr=127.0.0.1:" + port,
-                "-storageDataPath=" + dataDir,
-                "-retentionPeriod=1y",
-                "-loggerLevel=ERROR"));
-        cmd.addAll(flags);
-        try {
-            Files.createDirectories(dataDir);
-            process = new ProcessBuilder(cmd)
-                    .redirectErrorStream(true)
-                    .redirectOutput(dataDir.resolveSibling("victoria-metrics.log").toFile())
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start victoria-metrics (apt-get install victoria-metrics)", e);
-        }
-        Waits.until(Duration.ofSeconds(30), "VictoriaMetrics on port " + port + " to answer", () -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("victoria-metrics exited with " + process.exitValue());
-            }
-            return get("/health").statusCode() == 200;
-        });
+    public void start() {
+        process.start();
     }
 
     /** Kills the process (as a crash or a network cut would look to a client). */
-    public synchronized void stop() {
-        if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process = null;
-        }
+    public void stop() {
+        process.stop();
     }
 
     /** The API base: the server with its {@code -http.pathPrefix}, if it was started with one. */
