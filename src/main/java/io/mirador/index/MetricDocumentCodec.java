@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.catalog.MetricDocument;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
@@ -20,6 +22,16 @@ import java.util.Map;
 
 /** Turns a {@link MetricDocument} into the Lucene fields of {@link MetricFields} and back (from {@code _source}). */
 public final class MetricDocumentCodec {
+
+    /** Label values are matched word by word, never as phrases or by frequency: documents only, no norms. */
+    private static final FieldType LABEL_VALUES = new FieldType();
+
+    static {
+        LABEL_VALUES.setTokenized(true);
+        LABEL_VALUES.setIndexOptions(IndexOptions.DOCS);
+        LABEL_VALUES.setOmitNorms(true);
+        LABEL_VALUES.freeze();
+    }
 
     private final ObjectMapper json;
 
@@ -43,11 +55,16 @@ public final class MetricDocumentCodec {
         for (String key : m.labelKeys()) {
             keywordFacet(doc, MetricFields.LABEL_KEY, key);
         }
+        // all values in one text field: analysed once per document, not once per value
+        StringBuilder values = new StringBuilder();
         for (Map.Entry<String, List<String>> e : m.labelValues().entrySet()) {
             for (String value : e.getValue()) {
                 doc.add(new StringField(MetricFields.LABEL_PAIR, e.getKey() + "=" + value, Field.Store.NO));
-                doc.add(new TextField(MetricFields.LABEL_VALUE, value, Field.Store.NO));
+                values.append(value).append(' ');
             }
+        }
+        if (!values.isEmpty()) {
+            doc.add(new Field(MetricFields.LABEL_VALUE, values.toString(), LABEL_VALUES));
         }
         doc.add(new LongPoint(MetricFields.SERIES_COUNT, m.seriesCount()));
         doc.add(new NumericDocValuesField(MetricFields.SERIES_COUNT, m.seriesCount()));
