@@ -72,7 +72,17 @@ class RelevanceIT {
 
     @Test
     void should_rank_the_expected_metric_in_the_top_5() throws IOException {
-        List<Case> cases = cases();
+        // a machine may lack some collectors' metrics (no filesystem seen in a container, say): those cases
+        // do not apply here and are listed, not counted
+        List<Case> cases = new ArrayList<>();
+        List<String> notHere = new ArrayList<>();
+        for (Case c : cases()) {
+            if (rankOf(names, c.expected()) > 0) {
+                cases.add(c);
+            } else {
+                notHere.add(c.query() + " (" + c.expected() + ")");
+            }
+        }
         assertThat(cases).hasSizeGreaterThanOrEqualTo(60);
 
         Map<String, Function<String, List<String>>> engines = new LinkedHashMap<>();
@@ -108,6 +118,9 @@ class RelevanceIT {
         }
         report.append(row("all", totals));
         report.append(misses.isEmpty() ? "mirador misses: none\n" : "mirador misses:\n  " + String.join("\n  ", misses) + "\n");
+        if (!notHere.isEmpty()) {
+            report.append("not counted, the metric does not exist on this machine:\n  ").append(String.join("\n  ", notHere)).append('\n');
+        }
         Path out = Path.of("target", "relevance-report.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toString());
