@@ -1,5 +1,8 @@
 package io.mirador.api;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.mirador.index.TenantIndexes;
 import io.mirador.security.Caller;
@@ -32,11 +35,13 @@ public final class HealthApi {
     public static final String UNHEALTHY = "unhealthy";
 
     /** Health of one tenant. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TenantHealth(String tenantId, String status, Instant lastSyncTime, String lastSyncResult,
                                long metricsInIndex, boolean stale, boolean sourceReachable, List<String> problems) {
     }
 
     /** The whole answer. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record HealthResponse(String status, boolean isHealthy, Instant checkedAt, String stateStore,
                                  List<TenantHealth> tenants) {
         @JsonIgnore

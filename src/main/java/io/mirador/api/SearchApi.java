@@ -1,5 +1,10 @@
 package io.mirador.api;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import io.mirador.catalog.MetricDocument;
 import io.mirador.index.MetricSearch;
 import io.mirador.index.MetricSuggest;
@@ -92,11 +97,13 @@ public final class SearchApi {
     }
 
     /** One name completion. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Suggestion(String name, String type, String unit, String help) {
     }
 
     /** The answer of {@code GET /api/v1/metrics/suggest}. */
-    public record SuggestResponse(List<Suggestion> suggestions, Duration took) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record SuggestResponse(List<Suggestion> suggestions, @Schema(type = "string", example = "2m30s") Duration took) {
     }
 
     /** {@code GET /api/v1/metrics/suggest?q=&tenant_id=&limit=}: names completing what was typed. */

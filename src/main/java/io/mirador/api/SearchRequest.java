@@ -1,5 +1,8 @@
 package io.mirador.api;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +22,7 @@ import java.util.Map;
  * @param facets    count the matches by type, unit and label key
  * @param highlight mark what matched in name and help (default true)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SearchRequest(String query, String tenantId, Integer limit, Integer offset, List<String> types,
                             List<String> units, Map<String, String> labels, String sort, String order,
                             Boolean facets, Boolean highlight) {

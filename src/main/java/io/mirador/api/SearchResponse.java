@@ -1,9 +1,15 @@
 package io.mirador.api;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /** The seed's search response (results, total, took), with facet counts when asked. */
-public record SearchResponse(List<SearchResult> results, long total, Duration took, Map<String, Map<String, Long>> facets) {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record SearchResponse(List<SearchResult> results, long total, @Schema(type = "string", example = "2m30s") Duration took, Map<String, Map<String, Long>> facets) {
 }

@@ -1,5 +1,10 @@
 package io.mirador.api;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mirador.security.Caller;
 import io.mirador.security.Role;
@@ -25,28 +30,34 @@ import java.util.List;
 public final class SyncApi {
 
     /** Body of {@code POST /api/v1/metrics/sync} (the seed's fields). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SyncBody(String tenantId, Boolean forceFullSync, TimeRange timeRange, Integer batchSize) {
     }
 
     /** A time range of the seed, RFC 3339 instants. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TimeRange(Instant start, Instant end) {
     }
 
     /** The seed's result of {@code POST /api/v1/metrics/sync}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SyncResult(int metricsProcessed, int metricsAdded, int metricsUpdated, int metricsRemoved,
                              long durationMs, Instant lastSyncTime, List<String> errors) {
     }
 
     /** The seed's answer to {@code POST /api/v1/metrics/sync/{tenantId}}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TriggerResponse(String message, TriggerResult result) {
     }
 
     /** Counts and duration of a finished sync. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TriggerResult(int metricsProcessed, int metricsAdded, int metricsUpdated, int metricsRemoved,
-                                Duration duration) {
+                                @Schema(type = "string", example = "2m30s") Duration duration) {
     }
 
     /** Answer to a config change. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ConfigResponse(String message, SyncConfig config) {
     }
 

@@ -1,5 +1,10 @@
 package io.mirador.sync;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import io.mirador.support.GoDuration;
 
 import java.time.Duration;
@@ -12,16 +17,17 @@ import java.util.function.Function;
  * The sync settings of the seed ({@code METRICS_METADATA_SYNC_*}), plus the window a full sync reads.
  * Read from settings at start; replaced at run time by {@code PUT /api/v1/metrics/sync/config}.
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SyncConfig(
         boolean enabled,
         SyncStrategy strategy,
-        Duration interval,
-        Duration fullSyncInterval,
+        @Schema(type = "string", example = "2m30s") Duration interval,
+        @Schema(type = "string", example = "2m30s") Duration fullSyncInterval,
         int batchSize,
         int maxRetries,
-        Duration retryDelay,
-        Duration timeRangeLookback,
-        Duration fullSyncWindow) {
+        @Schema(type = "string", example = "2m30s") Duration retryDelay,
+        @Schema(type = "string", example = "2m30s") Duration timeRangeLookback,
+        @Schema(type = "string", example = "2m30s") Duration fullSyncWindow) {
 
     public static final int MAX_BATCH_SIZE = 100_000;
 

@@ -1,8 +1,12 @@
 package io.mirador.sync;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.time.Instant;
 
 /** A tenant's sync history, in the seed's shape ({@code GET /api/v1/metrics/sync/{tenantId}/state}). */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SyncState(
         String tenantId,
         Instant lastSyncTime,

@@ -1,5 +1,10 @@
 package io.mirador.sync;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,12 +15,13 @@ import java.util.List;
  * @param status {@code running}, {@code completed}, {@code failed}, {@code cancelled}, or {@code idle} before the first sync
  * @param errors why the sync failed or was cancelled
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SyncStatus(
         String tenantId,
         String status,
         Instant startTime,
         Instant endTime,
-        Duration duration,
+        @Schema(type = "string", example = "2m30s") Duration duration,
         SyncStrategy strategy,
         String trigger,
         int metricsProcessed,
