@@ -62,7 +62,7 @@ class ApiErrorsIT {
         assertError(mirador.get("/api/v1/metrics/sync/" + longId + "/state"), 404, "not_found", "unknown tenant");
         assertError(mirador.post("/api/v1/metrics/search", "{\"tenant_id\":\"" + longId + "\"}"), 404, "not_found", "unknown tenant");
         assertError(mirador.post("/api/v1/metrics/sync/..%2Fx", null), 404, "not_found", "unknown tenant");
-        assertThat(mirador.get("/api/v1/metrics/sync//state").status()).isEqualTo(404);
+        assertError(mirador.get("/api/v1/metrics/sync//state"), 404, "not_found", "");
         try (var entries = Files.list(dir.resolve("data").resolve("indexes"))) {
             assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("default");
         }
@@ -71,7 +71,8 @@ class ApiErrorsIT {
     @Test
     void should_answer_404_when_a_path_climbs_out_of_the_api() throws Exception {
         // the server normalises /sync/%2e%2e/state to /api/v1/metrics/state, which is no endpoint
-        assertThat(mirador.get("/api/v1/metrics/sync/%2e%2e/state").status()).isEqualTo(404);
+        assertError(mirador.get("/api/v1/metrics/sync/%2e%2e/state"), 404, "not_found", "no endpoint answers GET /api/v1/metrics/state");
+        assertError(mirador.get("/api/v1/nothing/here"), 404, "not_found", "no endpoint answers GET /api/v1/nothing/here");
         try (var entries = Files.list(dir.resolve("data").resolve("indexes"))) {
             assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("default");
         }
