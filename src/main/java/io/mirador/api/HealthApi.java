@@ -13,6 +13,7 @@ import io.mirador.sync.SyncSettings;
 import io.mirador.sync.SyncState;
 import io.mirador.sync.SyncStateStore;
 import io.mirador.sync.SyncStatus;
+import io.mirador.sync.TenantSyncOverrides;
 import io.mirador.tenant.Tenant;
 import io.mirador.tenant.Tenants;
 
@@ -56,17 +57,19 @@ public final class HealthApi {
     private final SyncSettings settings;
     private final SyncStateStore store;
     private final SourceProbe probe;
+    private final TenantSyncOverrides overrides;
     private final Clock clock;
     private final Instant startedAt;
 
     public HealthApi(Tenants tenants, TenantIndexes indexes, SyncRuns runs, SyncSettings settings, SyncStateStore store,
-                     SourceProbe probe, Clock clock) {
+                     SourceProbe probe, TenantSyncOverrides overrides, Clock clock) {
         this.tenants = tenants;
         this.indexes = indexes;
         this.runs = runs;
         this.settings = settings;
         this.store = store;
         this.probe = probe;
+        this.overrides = overrides;
         this.clock = clock;
         this.startedAt = clock.instant();
     }
@@ -101,7 +104,7 @@ public final class HealthApi {
         SyncStatus last = runs.status(t.id());
         long inIndex = indexes.of(t.id()).count();
         Instant lastSuccess = state.lastSyncTime();
-        Instant freshSince = now.minus(settings.current().interval().multipliedBy(2));
+        Instant freshSince = now.minus(overrides.interval(t.id(), settings.current()).multipliedBy(2));
         boolean stale = (lastSuccess != null ? lastSuccess : startedAt).isBefore(freshSince);
         List<String> problems = new ArrayList<>();
         if (stale) {

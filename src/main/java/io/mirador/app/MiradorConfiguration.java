@@ -28,6 +28,7 @@ import io.mirador.sync.SyncMetrics;
 import io.mirador.sync.SyncSchedule;
 import io.mirador.sync.SyncSettings;
 import io.mirador.sync.SyncStateStore;
+import io.mirador.sync.TenantSyncOverrides;
 import io.mirador.sync.ValkeySyncStateStore;
 import io.mirador.security.ApiKeys;
 import io.mirador.tenant.Tenants;
@@ -77,7 +78,9 @@ public final class MiradorConfiguration implements CamelConfiguration {
         TenantIndexes indexes = new TenantIndexes(tenants, dataDir, new MetricDocumentCodec(json));
         MeterRegistryLookup meters = new MeterRegistryLookup(context);
         SyncMetrics syncMetrics = new SyncMetrics(meters);
-        SyncRuns runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of(syncMetrics));
+        TenantSyncOverrides overrides = TenantSyncOverrides.fromSettings(
+                tenants.all().stream().map(t -> t.id()).toList(), settings);
+        SyncRuns runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of(syncMetrics), overrides);
         SourceProbe probe = new SourceProbe(clock);
         RequestBodies bodies = new RequestBodies(json);
 
@@ -87,7 +90,7 @@ public final class MiradorConfiguration implements CamelConfiguration {
         registry.bind("sourceRetryPolicy", new SourceRetryPolicy(() -> new SourceRetryPolicy.Retries(
                 syncSettings.current().maxRetries(), syncSettings.current().retryDelay())));
         registry.bind("syncRuns", runs);
-        registry.bind("syncSchedule", new SyncSchedule(tenants, runs, syncSettings, clock));
+        registry.bind("syncSchedule", new SyncSchedule(tenants, runs, syncSettings, clock, overrides));
         registry.bind("sourceScan", new SourceScan(api, nameReader, seriesReader));
         registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(valuesCap)));
         registry.bind("documentBatches", new DocumentBatches());
@@ -96,7 +99,7 @@ public final class MiradorConfiguration implements CamelConfiguration {
         registry.bind("errorResponses", new ErrorResponses(json));
         registry.bind("searchApi", new SearchApi(bodies, indexes, new MetricSearch(), defaultTenant, meters));
         registry.bind("syncApi", new SyncApi(bodies, tenants, runs, syncSettings, store, defaultTenant));
-        registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, probe, clock));
+        registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, probe, overrides, clock));
         for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store)) {
             registry.bind(check.getId(), check);
         }

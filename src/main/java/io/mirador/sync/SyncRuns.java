@@ -37,17 +37,19 @@ public final class SyncRuns {
     private final SyncStateStore store;
     private final Clock clock;
     private final List<SyncListener> listeners;
+    private final TenantSyncOverrides overrides;
     private final Map<String, SyncRun> running = new ConcurrentHashMap<>();
     private final Map<String, TenantSyncRecord> records = new ConcurrentHashMap<>();
 
     public SyncRuns(Tenants tenants, TenantIndexes indexes, SyncSettings settings, SyncStateStore store, Clock clock,
-                    List<SyncListener> listeners) {
+                    List<SyncListener> listeners, TenantSyncOverrides overrides) {
         this.tenants = tenants;
         this.indexes = indexes;
         this.settings = settings;
         this.store = store;
         this.clock = clock;
         this.listeners = List.copyOf(listeners);
+        this.overrides = overrides;
         Map<String, TenantSyncRecord> saved = store.loadAll();
         for (Tenant t : tenants.all()) {
             TenantSyncRecord r = saved.get(t.id());
@@ -84,12 +86,13 @@ public final class SyncRuns {
     }
 
     /**
-     * The strategy a sync started now would use: the configured one, or for hybrid, full when the
-     * full-sync interval has passed since the last successful full sync.
+     * The strategy a sync started now would use: the tenant's or the configured one, or for hybrid, full
+     * when the full-sync interval has passed since the last successful full sync.
      */
     public SyncStrategy planned(String tenantId, SyncConfig config, Instant now) {
-        if (config.strategy() != SyncStrategy.HYBRID) {
-            return config.strategy();
+        SyncStrategy strategy = overrides.strategy(tenantId, config);
+        if (strategy != SyncStrategy.HYBRID) {
+            return strategy;
         }
         Instant lastFull = records.get(tenantId).state().lastFullSyncTime();
         return lastFull == null || !lastFull.plus(config.fullSyncInterval()).isAfter(now)

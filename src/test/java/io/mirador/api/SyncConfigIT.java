@@ -45,6 +45,29 @@ class SyncConfigIT {
     }
 
     @Test
+    void should_sync_each_tenant_on_its_own_interval_and_strategy() throws Exception {
+        try (VictoriaMetrics vm = VictoriaMetrics.start(dir)) {
+            vm.importPrometheus(new Series().names("per_tenant_metric_", 3));
+            Map<String, String> settings = Mirador.settings(vm.url(), dir.resolve("tenants"));
+            settings.put("mirador.sync.enabled", "true");
+            settings.put("mirador.sync.interval", "1h");
+            settings.put("mirador.tenants", "fast,slow");
+            settings.put("mirador.default-tenant", "fast");
+            settings.put("mirador.tenant.fast.source-url", vm.url());
+            settings.put("mirador.tenant.slow.source-url", vm.url());
+            settings.put("mirador.tenant.fast.sync-interval", "1s");
+            settings.put("mirador.tenant.fast.sync-strategy", "incremental");
+            try (Mirador mirador = Mirador.start(settings)) {
+                Waits.until(Duration.ofSeconds(30), "the fast tenant to sync three times", () ->
+                        mirador.get("/api/v1/metrics/sync/fast/state").ok().get("total_syncs").asInt() >= 3);
+                assertThat(mirador.get("/api/v1/metrics/sync/slow/state").ok().get("total_syncs").asInt()).isEqualTo(1);
+                assertThat(mirador.get("/api/v1/metrics/sync/fast/status").ok().get("strategy").asText()).isEqualTo("incremental");
+                assertThat(mirador.get("/api/v1/metrics/sync/slow/status").ok().get("strategy").asText()).isEqualTo("full");
+            }
+        }
+    }
+
+    @Test
     void should_apply_and_keep_a_valid_config() {
         Map<String, String> settings = Mirador.settings("http://127.0.0.1:" + FreePorts.next(), dir.resolve("data"));
         try (Mirador mirador = Mirador.start(settings)) {
