@@ -1,5 +1,6 @@
 package io.mirador.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
@@ -24,7 +25,7 @@ public record SearchResult(String document, float score, Map<String, String> hig
             sb.append(doc.length() > 2 ? "," : "").append("\"score\":").append(r.score());
             if (r.highlights() != null) {
                 sb.append(",\"highlights\":");
-                sb.append(((com.fasterxml.jackson.databind.ObjectMapper) gen.getCodec()).writeValueAsString(r.highlights()));
+                sb.append(((ObjectMapper) gen.getCodec()).writeValueAsString(r.highlights()));
             }
             gen.writeRawValue(sb.append('}').toString());
         }

@@ -1,5 +1,7 @@
 package io.mirador.index;
 
+import java.util.Locale;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.catalog.MetricDocument;
 import org.apache.lucene.document.Document;
@@ -37,21 +39,21 @@ public final class MetricDocumentCodec {
 
     /** @param json the service's mapping; stored documents are read leniently, so older ones still read */
     public MetricDocumentCodec(ObjectMapper json) {
-        this.json = json.copy().disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     public Document toLucene(MetricDocument m, String syncMark) {
         Document doc = new Document();
         doc.add(new StringField(MetricFields.ID, m.id(), Field.Store.NO));
-        doc.add(new StringField(MetricFields.NAME_LOWER, m.name().toLowerCase(java.util.Locale.ROOT), Field.Store.NO));
+        doc.add(new StringField(MetricFields.NAME_LOWER, m.name().toLowerCase(Locale.ROOT), Field.Store.NO));
         doc.add(new SortedDocValuesField(MetricFields.NAME_SORT, new BytesRef(m.name())));
         doc.add(new TextField(MetricFields.NAME_WORDS, m.name(), Field.Store.NO));
         if (!m.help().isEmpty()) {
             doc.add(new TextField(MetricFields.HELP, m.help(), Field.Store.NO));
             doc.add(new BinaryDocValuesField(MetricFields.HELP_TEXT, new BytesRef(m.help())));
         }
-        keywordFacet(doc, MetricFields.TYPE, m.type().toLowerCase(java.util.Locale.ROOT));
-        keywordFacet(doc, MetricFields.UNIT, m.unit().toLowerCase(java.util.Locale.ROOT));
+        keywordFacet(doc, MetricFields.TYPE, m.type().toLowerCase(Locale.ROOT));
+        keywordFacet(doc, MetricFields.UNIT, m.unit().toLowerCase(Locale.ROOT));
         for (String key : m.labelKeys()) {
             keywordFacet(doc, MetricFields.LABEL_KEY, key);
         }

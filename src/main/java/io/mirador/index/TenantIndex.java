@@ -1,5 +1,6 @@
 package io.mirador.index;
 
+import java.util.List;
 import io.mirador.catalog.MetricDocument;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.DirectoryReader;
@@ -158,7 +159,7 @@ public final class TenantIndex implements AutoCloseable {
     }
 
     public Optional<MetricDocument> get(String id) {
-        return Optional.ofNullable(committed(java.util.List.of(id)).get(id));
+        return Optional.ofNullable(committed(List.of(id)).get(id));
     }
 
     public MetricDocument read(IndexSearcher searcher, ScoreDoc hit) throws IOException {

@@ -1,5 +1,6 @@
 package io.mirador.source;
 
+import io.mirador.support.GoDuration;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
@@ -50,7 +51,7 @@ public final class SourceRetryPolicy {
         Duration delay = delay(now.delay(), attempt);
         exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay.toMillis());
         LOG.warn("{} failed: {}; retry {} of {} in {}", request, failure.getMessage(), attempt, max,
-                io.mirador.support.GoDuration.format(delay));
+                GoDuration.format(delay));
         return true;
     }
 

@@ -1,5 +1,6 @@
 package io.mirador.sync;
 
+import java.util.Map;
 import io.mirador.catalog.MetricObservation;
 import io.mirador.source.MetricNameReader;
 import io.mirador.source.PrometheusApi;
@@ -31,7 +32,7 @@ public final class SourceScan {
             if (e.status() != 404) {
                 throw e;
             }
-            run.metadata(java.util.Map.of());
+            run.metadata(Map.of());
         }
     }
 

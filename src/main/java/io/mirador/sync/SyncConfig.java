@@ -1,5 +1,6 @@
 package io.mirador.sync;
 
+import java.util.Map;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -83,7 +84,7 @@ public record SyncConfig(
     }
 
     /** The setting and environment variable of each field, for start-up messages. */
-    private static final java.util.Map<String, String> SETTING_OF_FIELD = java.util.Map.of(
+    private static final Map<String, String> SETTING_OF_FIELD = Map.of(
             "interval", "mirador.sync.interval (METRICS_METADATA_SYNC_INTERVAL)",
             "full_sync_interval", "mirador.sync.full-sync-interval (METRICS_METADATA_SYNC_FULL_INTERVAL)",
             "time_range_lookback", "mirador.sync.lookback (METRICS_METADATA_SYNC_LOOKBACK)",

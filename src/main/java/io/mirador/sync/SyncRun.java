@@ -1,5 +1,6 @@
 package io.mirador.sync;
 
+import java.util.Collections;
 import io.mirador.catalog.MetricMetadata;
 import io.mirador.source.SeriesReader;
 import io.mirador.source.TimeWindow;
@@ -119,7 +120,7 @@ public final class SyncRun {
 
     /** Whether the tenant has this metric name in the window. */
     public boolean hasName(String name) {
-        return java.util.Collections.binarySearch(names, name) >= 0;
+        return Collections.binarySearch(names, name) >= 0;
     }
 
     public void countAdded() {

@@ -1,5 +1,6 @@
 package io.mirador.sync;
 
+import io.mirador.support.GoDuration;
 import io.mirador.index.TenantIndex;
 import io.mirador.index.TenantIndexes;
 import io.mirador.source.TimeWindow;
@@ -104,7 +105,7 @@ public final class SyncRuns {
         if (run.progressDue(clock.instant(), PROGRESS_EVERY)) {
             LOG.info("sync progress: tenant={} strategy={} processed={} of {} names, {} elapsed", run.tenant().id(),
                     run.strategy().id(), run.processed(), run.nameCount(),
-                    io.mirador.support.GoDuration.format(Duration.between(run.startedAt(), clock.instant()).withNanos(0)));
+                    GoDuration.format(Duration.between(run.startedAt(), clock.instant()).withNanos(0)));
         }
         if (run.isCancelled()) {
             throw new SyncCancelledException(run.cancelReason());
@@ -141,7 +142,7 @@ public final class SyncRuns {
         running.remove(run.tenant().id(), run);
         LOG.info("sync completed: tenant={} strategy={} processed={} added={} updated={} removed={} in_index={} took={}",
                 run.tenant().id(), run.strategy().id(), status.metricsProcessed(), status.metricsAdded(),
-                status.metricsUpdated(), status.metricsRemoved(), inIndex, io.mirador.support.GoDuration.format(status.duration()));
+                status.metricsUpdated(), status.metricsRemoved(), inIndex, GoDuration.format(status.duration()));
         listeners.forEach(l -> l.finished(run, status, inIndex));
         return run;
     }
@@ -167,7 +168,7 @@ public final class SyncRuns {
         record(run.tenant().id(), new TenantSyncRecord(last.state().failed(end, reason, inIndex), status));
         running.remove(run.tenant().id(), run);
         LOG.warn("sync {}: tenant={} strategy={} processed={} took={} reason: {}", status.status(), run.tenant().id(),
-                run.strategy().id(), status.metricsProcessed(), io.mirador.support.GoDuration.format(status.duration()), reason);
+                run.strategy().id(), status.metricsProcessed(), GoDuration.format(status.duration()), reason);
         listeners.forEach(l -> l.finished(run, status, inIndex));
         return run;
     }

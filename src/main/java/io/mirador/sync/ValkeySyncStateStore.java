@@ -1,5 +1,6 @@
 package io.mirador.sync;
 
+import io.mirador.support.GoDuration;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.redisson.Redisson;
 import org.redisson.api.RBucket;
@@ -153,7 +154,7 @@ public final class ValkeySyncStateStore implements SyncStateStore {
             } catch (RuntimeException e) {
                 if (available) {
                     LOG.warn("Valkey does not take the sync state ({}); keeping it, retrying every {}", e.getMessage(),
-                            io.mirador.support.GoDuration.format(RETRY_EVERY));
+                            GoDuration.format(RETRY_EVERY));
                 }
                 available = false;
             }
