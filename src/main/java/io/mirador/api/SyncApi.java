@@ -119,8 +119,9 @@ public final class SyncApi {
                 s.duration().toMillis(), s.endTime(), s.errors());
     }
 
+    /** The run's own outcome: the tenant's status may already be the next sync's. */
     private SyncStatus finished(SyncRun run) {
-        SyncStatus s = runs.status(run.tenant().id());
+        SyncStatus s = run.outcome();
         if (!SyncStatus.COMPLETED.equals(s.status())) {
             String reason = s.errors() == null || s.errors().isEmpty() ? s.status() : s.errors().get(0);
             throw new ApiException(503, "unavailable", "sync " + s.status() + ": " + reason, s);

@@ -65,7 +65,7 @@ public record MetricDocument(
                 updatedAt, firstSeen, seriesCount, labelValues, labelCardinality, typeSource, family, parts);
     }
 
-    /** True when what a user reads of the metric differs; timestamps alone do not count. */
+    /** True when a user would read no difference between the two; timestamps alone do not count. */
     public boolean sameContentAs(MetricDocument other) {
         return other != null
                 && Objects.equals(type, other.type)

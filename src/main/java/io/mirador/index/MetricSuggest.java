@@ -1,6 +1,7 @@
 package io.mirador.index;
 
 import io.mirador.catalog.MetricDocument;
+import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -29,6 +30,8 @@ public final class MetricSuggest {
 
     private static final Sort BY_NAME = new Sort(new SortField(MetricFields.NAME_SORT, SortField.Type.STRING));
 
+    private final Analyzer nameWords = MetricAnalyzers.nameWords();
+
     public List<MetricDocument> suggest(TenantIndex index, String typed, int limit) {
         String prefix = typed.trim().toLowerCase(Locale.ROOT);
         if (prefix.isEmpty()) {
@@ -47,8 +50,8 @@ public final class MetricSuggest {
     }
 
     /** Every typed word must start a word of the name; family parts are left to the family. */
-    private static Query wordPrefixes(String typed) {
-        List<String> words = MetricQueryBuilder.tokens(MetricAnalyzers.nameWords(), typed);
+    private Query wordPrefixes(String typed) {
+        List<String> words = MetricQueryBuilder.tokens(nameWords, typed);
         if (words.isEmpty()) {
             return null;
         }

@@ -36,6 +36,7 @@ public final class SyncRun {
     private volatile List<String> names = List.of();
     private volatile String cancelReason;
     private volatile Throwable failure;
+    private volatile SyncStatus outcome;
     private final List<String> warnings = new ArrayList<>();
     private long queued;
     private Instant lastProgress;
@@ -189,6 +190,15 @@ public final class SyncRun {
             }
             wait(Math.max(1, left / 1_000_000));
         }
+    }
+
+    /** How the sync ended, once it has; null while it runs. */
+    public SyncStatus outcome() {
+        return outcome;
+    }
+
+    void ended(SyncStatus status) {
+        this.outcome = status;
     }
 
     public synchronized void warn(String warning) {

@@ -143,6 +143,7 @@ public final class SyncRuns {
         LOG.info("sync completed: tenant={} strategy={} processed={} added={} updated={} removed={} in_index={} took={}",
                 run.tenant().id(), run.strategy().id(), status.metricsProcessed(), status.metricsAdded(),
                 status.metricsUpdated(), status.metricsRemoved(), inIndex, GoDuration.format(status.duration()));
+        run.ended(status);
         listeners.forEach(l -> l.finished(run, status, inIndex));
         return run;
     }
@@ -169,6 +170,7 @@ public final class SyncRuns {
         running.remove(run.tenant().id(), run);
         LOG.warn("sync {}: tenant={} strategy={} processed={} took={} reason: {}", status.status(), run.tenant().id(),
                 run.strategy().id(), status.metricsProcessed(), GoDuration.format(status.duration()), reason);
+        run.ended(status);
         listeners.forEach(l -> l.finished(run, status, inIndex));
         return run;
     }
