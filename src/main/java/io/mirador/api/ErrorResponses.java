@@ -2,6 +2,8 @@ package io.mirador.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.security.AccessDeniedException;
+import io.mirador.index.IndexUnavailableException;
+import io.mirador.sync.StateStoreException;
 import io.mirador.sync.SyncConflictException;
 import io.mirador.tenant.UnknownTenantException;
 import org.apache.camel.Exchange;
@@ -54,6 +56,14 @@ public final class ErrorResponses {
         if (t instanceof UnknownTenantException unknown) {
             return Map.entry(404, ApiError.of("not_found", unknown.getMessage()));
         }
+        if (t instanceof StateStoreException store) {
+            LOG.error("state store: {}", store.getMessage());
+            return Map.entry(503, ApiError.of("unavailable", "the sync state cannot be recorded, so nothing was done: "
+                    + store.getMessage()));
+        }
+        if (t instanceof IndexUnavailableException index) {
+            return Map.entry(503, ApiError.of("unavailable", index.getMessage()));
+        }
         if (t instanceof SyncConflictException conflict) {
             return Map.entry(409, new ApiError("error", "conflict", conflict.getMessage(), conflict.running()));
         }
@@ -66,7 +76,8 @@ public final class ErrorResponses {
         Throwable cur = t;
         while (cur != null) {
             if (cur instanceof ApiException || cur instanceof UnknownTenantException || cur instanceof SyncConflictException
-                    || cur instanceof AccessDeniedException) {
+                    || cur instanceof AccessDeniedException || cur instanceof StateStoreException
+                    || cur instanceof IndexUnavailableException) {
                 return cur;
             }
             if (cur.getCause() == null || cur.getCause() == cur) {

@@ -19,9 +19,21 @@ import io.mirador.sync.SyncStateStore;
 import io.mirador.sync.SyncStatus;
 import io.mirador.tenant.Tenants;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.mirador.sync.ConfigOverrides;
+import io.mirador.sync.SyncConfigField;
+import io.mirador.sync.SyncStrategy;
+
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The sync endpoints of the seed: trigger a sync (two forms), read a tenant's state and status, read and
@@ -31,7 +43,8 @@ public final class SyncApi {
 
     /** Body of {@code POST /api/v1/metrics/sync} (the seed's fields). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record SyncBody(String tenantId, Boolean forceFullSync, TimeRange timeRange, Integer batchSize) {
+    public record SyncBody(String tenantId, Boolean forceFullSync, TimeRange timeRange, Integer batchSize,
+                           Boolean allowRemoval) {
     }
 
     /** A time range of the seed, RFC 3339 instants. */
@@ -39,26 +52,40 @@ public final class SyncApi {
     public record TimeRange(Instant start, Instant end) {
     }
 
-    /** The seed's result of {@code POST /api/v1/metrics/sync}. */
+    /**
+     * The result of a finished sync, the same for both ways of asking: {@code POST /api/v1/metrics/sync}
+     * answers it as it is, {@code POST /api/v1/metrics/sync/{tenantId}} inside {@link TriggerResponse}.
+     *
+     * @param duration     how long it took, Go-style ("1.5s")
+     * @param durationMs   the same in milliseconds
+     * @param lastSyncTime when it ended (= end_time)
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record SyncResult(int metricsProcessed, int metricsAdded, int metricsUpdated, int metricsRemoved,
-                             long durationMs, Instant lastSyncTime, List<String> errors) {
+    public record SyncResult(String tenantId, String status, SyncStrategy strategy, int metricsProcessed,
+                             int metricsAdded, int metricsUpdated, int metricsRemoved,
+                             @Schema(type = "string", example = "2m30s") Duration duration, long durationMs,
+                             Instant startTime, Instant endTime, Instant lastSyncTime, List<String> errors) {
+
+        static SyncResult of(SyncStatus s) {
+            return new SyncResult(s.tenantId(), s.status(), s.strategy(), s.metricsProcessed(), s.metricsAdded(),
+                    s.metricsUpdated(), s.metricsRemoved(), s.duration(), s.duration().toMillis(), s.startTime(),
+                    s.endTime(), s.endTime(), s.errors());
+        }
     }
 
-    /** The seed's answer to {@code POST /api/v1/metrics/sync/{tenantId}}. */
+    /** The answer to {@code POST /api/v1/metrics/sync/{tenantId}}. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record TriggerResponse(String message, TriggerResult result) {
+    public record TriggerResponse(String message, SyncResult result) {
     }
 
-    /** Counts and duration of a finished sync. */
+    /** The sync config in force, with where each value comes from (field name to source). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record TriggerResult(int metricsProcessed, int metricsAdded, int metricsUpdated, int metricsRemoved,
-                                @Schema(type = "string", example = "2m30s") Duration duration) {
+    public record ConfigView(@JsonUnwrapped SyncConfig config, Map<String, String> sources) {
     }
 
     /** Answer to a config change. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record ConfigResponse(String message, SyncConfig config) {
+    public record ConfigResponse(String message, SyncConfig config, Map<String, String> sources) {
     }
 
     private final RequestBodies bodies;
@@ -67,9 +94,11 @@ public final class SyncApi {
     private final SyncSettings settings;
     private final SyncStateStore store;
     private final String defaultTenant;
+    private final Clock clock;
 
     public SyncApi(RequestBodies bodies, Tenants tenants, SyncRuns runs, SyncSettings settings, SyncStateStore store,
-                   String defaultTenant) {
+                   String defaultTenant, Clock clock) {
+        this.clock = clock;
         this.bodies = bodies;
         this.tenants = tenants;
         this.runs = runs;
@@ -78,16 +107,17 @@ public final class SyncApi {
         this.defaultTenant = defaultTenant;
     }
 
-    /** {@code POST /sync/{tenantId}?forceFull=}: the sync request, checked. */
-    public SyncRequest trigger(String tenantId, String forceFull, Caller caller) {
+    /** {@code POST /sync/{tenantId}?forceFull=&allowRemoval=}: the sync request, checked. */
+    public SyncRequest trigger(String tenantId, String forceFull, String allowRemoval, Caller caller) {
         caller.require(Role.SYNC, tenantId);
         tenants.get(tenantId);
-        return new SyncRequest(tenantId, parseBoolean("forceFull", forceFull), "api", null, null);
+        return new SyncRequest(tenantId, parseBoolean("forceFull", forceFull), "api", null, null,
+                parseBoolean("allowRemoval", allowRemoval));
     }
 
-    /** {@code POST /sync} with the seed's body: the sync request, checked. */
+    /** {@code POST /sync} with its body: the sync request, checked. */
     public SyncRequest triggerBody(String body, Caller caller) {
-        SyncBody b = bodies.read(body, SyncBody.class, new SyncBody(null, null, null, null));
+        SyncBody b = bodies.read(body, SyncBody.class, new SyncBody(null, null, null, null, null));
         String tenantId = b.tenantId() == null || b.tenantId().isEmpty() ? defaultTenant : b.tenantId();
         caller.require(Role.SYNC, tenantId);
         tenants.get(tenantId);
@@ -102,21 +132,18 @@ public final class SyncApi {
         if (b.batchSize() != null && (b.batchSize() < 1 || b.batchSize() > SyncConfig.MAX_BATCH_SIZE)) {
             throw ApiException.badData("batch_size must be between 1 and " + SyncConfig.MAX_BATCH_SIZE);
         }
-        return new SyncRequest(tenantId, Boolean.TRUE.equals(b.forceFullSync()), "api", window, b.batchSize());
+        return new SyncRequest(tenantId, Boolean.TRUE.equals(b.forceFullSync()), "api", window, b.batchSize(),
+                Boolean.TRUE.equals(b.allowRemoval()));
     }
 
     /** The answer to {@code POST /sync/{tenantId}} once the sync has finished. */
     public TriggerResponse triggerResponse(SyncRun run) {
-        SyncStatus s = finished(run);
-        return new TriggerResponse("Sync completed successfully", new TriggerResult(s.metricsProcessed(),
-                s.metricsAdded(), s.metricsUpdated(), s.metricsRemoved(), s.duration()));
+        return new TriggerResponse("Sync completed successfully", SyncResult.of(finished(run)));
     }
 
     /** The answer to {@code POST /sync} once the sync has finished. */
     public SyncResult syncResult(SyncRun run) {
-        SyncStatus s = finished(run);
-        return new SyncResult(s.metricsProcessed(), s.metricsAdded(), s.metricsUpdated(), s.metricsRemoved(),
-                s.duration().toMillis(), s.endTime(), s.errors());
+        return SyncResult.of(finished(run));
     }
 
     /** The run's own outcome: the tenant's status may already be the next sync's. */
@@ -140,36 +167,65 @@ public final class SyncApi {
     }
 
     /** The config applies to every tenant: reading and changing it takes an admin key for all tenants. */
-    public SyncConfig config(Caller caller) {
+    public ConfigView config(Caller caller) {
         caller.requireAllTenants(Role.ADMIN);
-        return settings.current();
+        return new ConfigView(settings.current(), settings.sources());
     }
 
-    /** {@code PUT /sync/config}: applies a valid config (whole or some fields) to the running service and keeps it. */
+    /**
+     * {@code PUT /sync/config}: applies valid fields to the running service and keeps them; they win over the
+     * settings until {@code DELETE /sync/config}. Nothing changes unless every field is valid and stored.
+     */
     public ConfigResponse updateConfig(String body, Caller caller) {
         caller.requireAllTenants(Role.ADMIN);
         JsonNode patch = bodies.read(body, JsonNode.class, null);
         if (patch == null || !patch.isObject()) {
             throw ApiException.badData("request body must be a JSON object of sync config fields");
         }
-        SyncConfig next = SyncConfigPatch.apply(settings.current(), patch);
-        List<String> problems = next.problems();
-        if (!problems.isEmpty()) {
-            throw ApiException.badData(String.join("; ", problems));
+        Map<SyncConfigField, Object> changes = new EnumMap<>(SyncConfigField.class);
+        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            SyncConfigField field = SyncConfigField.byJsonName(e.getKey()).orElseThrow(() -> ApiException.badData(
+                    "unknown field '" + abbreviate(e.getKey()) + "'; known fields: " + Arrays.stream(SyncConfigField.values())
+                            .map(SyncConfigField::jsonName).sorted().collect(Collectors.joining(", "))));
+            try {
+                changes.put(field, field.read(e.getValue()));
+            } catch (IllegalArgumentException ex) {
+                throw ApiException.badData(field.jsonName() + " " + ex.getMessage());
+            }
+        }
+        ConfigOverrides next;
+        try {
+            next = settings.change(changes, "key '" + caller.name() + "'", clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badData(e.getMessage());
         }
         store.saveConfig(next);
-        settings.replace(next);
-        return new ConfigResponse("Sync configuration updated successfully", next);
+        settings.apply(next);
+        return new ConfigResponse("Sync configuration updated successfully", settings.current(), settings.sources());
+    }
+
+    /** {@code DELETE /sync/config}: drops every run-time change; the settings and environment apply again. */
+    public ConfigResponse resetConfig(Caller caller) {
+        caller.requireAllTenants(Role.ADMIN);
+        ConfigOverrides next = settings.reset("key '" + caller.name() + "'", clock.instant());
+        store.saveConfig(next);
+        settings.apply(next);
+        return new ConfigResponse("Sync configuration reset to the settings", settings.current(), settings.sources());
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
     }
 
     private static boolean parseBoolean(String name, String value) {
         if (value == null || value.isEmpty()) {
             return false;
         }
-        return switch (value.toLowerCase()) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
             case "true", "1" -> true;
             case "false", "0" -> false;
-            default -> throw ApiException.badData(name + " must be true or false, was '" + value + "'");
+            default -> throw ApiException.badData(name + " must be true or false, was '" + abbreviate(value) + "'");
         };
     }
 }

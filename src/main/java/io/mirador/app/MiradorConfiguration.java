@@ -22,7 +22,7 @@ import io.mirador.sync.CatalogWriter;
 import io.mirador.sync.DocumentBatches;
 import io.mirador.sync.FileSyncStateStore;
 import io.mirador.sync.SourceScan;
-import io.mirador.sync.SyncConfig;
+import io.mirador.sync.RemovalGuard;
 import io.mirador.sync.SyncRuns;
 import io.mirador.sync.SyncMetrics;
 import io.mirador.sync.SyncSchedule;
@@ -67,7 +67,8 @@ public final class MiradorConfiguration implements CamelConfiguration {
         ListenAddress.check(settings.get("camel.server.host", "127.0.0.1"), settings.getInt("camel.server.port", 8080), apiKeys);
         String defaultTenant = settings.get("mirador.default-tenant", tenants.all().iterator().next().id());
         SyncStateStore store = stateStore(settings, tenants, dataDir, json);
-        SyncSettings syncSettings = new SyncSettings(store.loadConfig().orElseGet(() -> SyncConfig.fromSettings(settings)));
+        SyncSettings syncSettings = SyncSettings.fromSettings(settings, name -> System.getenv(name) != null);
+        syncSettings.load(store.loadConfig(), store.configLocation());
 
         int valuesCap = settings.getInt("mirador.catalog.label-values-cap", 100);
         PrometheusApi api = new PrometheusApi(new CamelSourceCalls(context.createProducerTemplate()), valuesCap);
@@ -80,7 +81,8 @@ public final class MiradorConfiguration implements CamelConfiguration {
         SyncMetrics syncMetrics = new SyncMetrics(meters);
         TenantSyncOverrides overrides = TenantSyncOverrides.fromSettings(
                 tenants.all().stream().map(t -> t.id()).toList(), settings);
-        SyncRuns runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of(syncMetrics), overrides);
+        RemovalGuard removalGuard = new RemovalGuard(indexes, syncSettings);
+        SyncRuns runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of(syncMetrics), overrides, removalGuard);
         SourceProbe probe = new SourceProbe(clock);
         RequestBodies bodies = new RequestBodies(json);
 
@@ -90,7 +92,8 @@ public final class MiradorConfiguration implements CamelConfiguration {
         registry.bind("sourceRetryPolicy", new SourceRetryPolicy(() -> new SourceRetryPolicy.Retries(
                 syncSettings.current().maxRetries(), syncSettings.current().retryDelay())));
         registry.bind("syncRuns", runs);
-        registry.bind("syncSchedule", new SyncSchedule(tenants, runs, syncSettings, clock, overrides));
+        registry.bind("syncSchedule", new SyncSchedule(tenants, runs, syncSettings, clock, overrides, indexes));
+        registry.bind("removalGuard", removalGuard);
         registry.bind("sourceScan", new SourceScan(api, nameReader, seriesReader));
         registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(valuesCap)));
         registry.bind("documentBatches", new DocumentBatches());
@@ -98,7 +101,7 @@ public final class MiradorConfiguration implements CamelConfiguration {
         registry.bind("syncReads", context.getExecutorServiceManager().newFixedThreadPool(this, "sync-read", readers));
         registry.bind("errorResponses", new ErrorResponses(json));
         registry.bind("searchApi", new SearchApi(bodies, indexes, new MetricSearch(), defaultTenant, meters));
-        registry.bind("syncApi", new SyncApi(bodies, tenants, runs, syncSettings, store, defaultTenant));
+        registry.bind("syncApi", new SyncApi(bodies, tenants, runs, syncSettings, store, defaultTenant, clock));
         registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, probe, overrides, clock));
         for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store)) {
             registry.bind(check.getId(), check);

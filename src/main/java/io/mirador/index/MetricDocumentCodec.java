@@ -1,6 +1,8 @@
 package io.mirador.index;
 
 import java.util.Locale;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.catalog.MetricDocument;
@@ -93,12 +95,42 @@ public final class MetricDocumentCodec {
         doc.add(new SortedSetDocValuesField(field, new BytesRef(value)));
     }
 
-    /** Reads the document JSON kept in {@link MetricFields#SOURCE}. */
+    /**
+     * Reads the document JSON kept in {@link MetricFields#SOURCE}.
+     *
+     * @throws IndexCorruptedException when it is missing or not a document's JSON
+     */
     public MetricDocument decode(byte[] source) {
+        if (source == null) {
+            throw new IndexCorruptedException("a metric document has no stored JSON", null);
+        }
         try {
             return json.readValue(source, MetricDocument.class);
+        } catch (IOException | RuntimeException e) {
+            throw new IndexCorruptedException("a stored metric document is not its JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks that stored document JSON is one well-formed JSON object, without reading it into a document: a
+     * search passes it to the answer as it is, and must never pass on bytes that are not JSON.
+     *
+     * @throws IndexCorruptedException when it is not
+     */
+    public void checkWellFormed(byte[] source) {
+        if (source == null) {
+            throw new IndexCorruptedException("a metric document has no stored JSON", null);
+        }
+        try (JsonParser p = json.getFactory().createParser(source)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                throw new IOException("more than one JSON value");
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read stored metric document", e);
+            throw new IndexCorruptedException("a stored metric document is not its JSON: " + e.getMessage(), e);
         }
     }
 }

@@ -75,6 +75,7 @@ public final class MetricSearch {
             byte[] helpBytes = DocValuesReader.binary(reader, MetricFields.HELP_TEXT, sd.doc);
             String help = helpBytes == null ? "" : new String(helpBytes, java.nio.charset.StandardCharsets.UTF_8);
             byte[] source = DocValuesReader.binary(reader, MetricFields.SOURCE, sd.doc);
+            index.codec().checkWellFormed(source);
             float score = sd instanceof FieldDoc fd && fd.fields.length > 0 && fd.fields[0] instanceof Float f ? f : sd.score;
             Map<String, String> marks = q.highlight() ? highlighter.highlight(name, help, built.nameWords(), built.helpWords()) : null;
             hits.add(new SearchHit(name, source, Float.isNaN(score) ? 0f : score, marks));

@@ -1,35 +1,49 @@
 package io.mirador.index;
 
-import java.util.List;
 import io.mirador.catalog.MetricDocument;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.util.Bits;
-import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.EOFException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,40 +55,189 @@ import java.util.Optional;
  * the writer, so a search during a sync sees the previous sync's catalog or the new one, never a half:
  * a sync commits once at its end, or rolls back. Opening a directory left by a killed process reads its
  * last commit.
+ *
+ * <p>A corrupt index never takes the service down: found at open (every file's checksum is verified) or
+ * while searching (a checksum, a truncated file, a stored document that is not JSON), the directory is
+ * moved aside to {@code <tenant>.corrupt-<time>}, an empty index takes its place, and the index reports
+ * itself {@linkplain #rebuilding() rebuilding} until a full sync has filled it again.
  */
 public final class TenantIndex implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TenantIndex.class);
+    private static final DateTimeFormatter ASIDE = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
     private final String tenantId;
-    private final Directory directory;
+    private final Path path;
     private final MetricDocumentCodec codec;
-    private final SearcherManager searchers;
-    private volatile IndexWriter writer;
+    /** The directory with its writer and searchers, replaced together when the index is found corrupt. */
+    private volatile Opened opened;
+    /** Why the index is being rebuilt, or null. */
+    private volatile Rebuild rebuild;
     /** The vocabulary of the commit searchers see now, with the reader it was read from. */
     private volatile VocabularyOf vocabulary;
 
     private record VocabularyOf(Object readerKey, Vocabulary words) {
     }
 
-    private TenantIndex(String tenantId, Directory directory, MetricDocumentCodec codec) throws IOException {
+    /** Why and since when an index is being rebuilt from the source. */
+    public record Rebuild(String reason, Instant since, Path movedTo) {
+    }
+
+    /** A directory with its writer and searchers. */
+    private static final class Opened {
+        final Directory directory;
+        final SearcherManager searchers;
+        private IndexWriter writer;
+
+        Opened(Directory directory) throws IOException {
+            this.directory = directory;
+            this.writer = newWriter(directory);
+            if (!DirectoryReader.indexExists(directory)) {
+                writer.commit();
+            }
+            this.searchers = new SearcherManager(directory, null);
+        }
+
+        /** The writer, opened again if a failure (a full disk) or a rollback closed it. */
+        synchronized IndexWriter writer() throws IOException {
+            if (!writer.isOpen()) {
+                writer = newWriter(directory);
+            }
+            return writer;
+        }
+
+        synchronized void rollback() throws IOException {
+            writer.rollback();
+            writer = newWriter(directory);
+        }
+
+        void close() throws IOException {
+            try {
+                searchers.close();
+                synchronized (this) {
+                    writer.rollback();
+                }
+            } finally {
+                directory.close();
+            }
+        }
+    }
+
+    private TenantIndex(String tenantId, Path path, MetricDocumentCodec codec) {
         this.tenantId = tenantId;
-        this.directory = directory;
+        this.path = path;
         this.codec = codec;
-        this.writer = newWriter();
-        if (!DirectoryReader.indexExists(directory)) {
-            writer.commit();
-        }
-        this.searchers = new SearcherManager(directory, null);
     }
 
+    /**
+     * Opens the index of a tenant, verifying every file's checksum; a corrupt one is moved aside and replaced by
+     * an empty index that reports itself rebuilding.
+     *
+     * @throws UncheckedIOException when the directory cannot be opened for another reason (another process holds
+     *                              it, no permission): that is not corruption, and nothing is moved
+     */
     public static TenantIndex open(String tenantId, Path dir, MetricDocumentCodec codec) {
+        TenantIndex index = new TenantIndex(tenantId, dir, codec);
         try {
-            return new TenantIndex(tenantId, FSDirectory.open(dir), codec);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the index of tenant " + tenantId + " at " + dir, e);
+            index.opened = index.openVerified();
+        } catch (IOException | RuntimeException e) {
+            if (!isCorruption(e)) {
+                throw new UncheckedIOException("cannot open the index of tenant " + tenantId + " at " + dir,
+                        e instanceof IOException io ? io : new IOException(e));
+            }
+            index.quarantine(null, e);
+        }
+        return index;
+    }
+
+    private Opened openVerified() throws IOException {
+        Opened o = new Opened(FSDirectory.open(path));
+        try {
+            IndexSearcher searcher = o.searchers.acquire();
+            try {
+                for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                    leaf.reader().checkIntegrity();
+                }
+            } finally {
+                o.searchers.release(searcher);
+            }
+            return o;
+        } catch (IOException | RuntimeException e) {
+            o.close();
+            throw e;
         }
     }
 
-    private IndexWriter newWriter() throws IOException {
+    /** Whether a failure means the files are damaged (rather than locked, not permitted, or a full disk). */
+    static boolean isCorruption(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CorruptIndexException || t instanceof IndexFormatTooOldException
+                    || t instanceof IndexFormatTooNewException || t instanceof EOFException
+                    || t instanceof NoSuchFileException || t instanceof FileNotFoundException
+                    || t instanceof IndexNotFoundException || t instanceof IndexCorruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Moves the damaged directory aside and opens an empty index in its place, to be rebuilt.
+     *
+     * @param damaged the opened index found corrupt (null at open); if it was already replaced, nothing is done
+     */
+    private synchronized void quarantine(Opened damaged, Throwable cause) {
+        if (damaged != opened) {
+            return;
+        }
+        Path aside = path.resolveSibling(path.getFileName() + ".corrupt-" + ASIDE.format(Instant.now()));
+        try {
+            if (damaged != null) {
+                try {
+                    damaged.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("closing the corrupt index of tenant {} failed", tenantId, e);
+                }
+            }
+            if (Files.exists(path)) {
+                Files.move(path, aside);
+            }
+            opened = new Opened(FSDirectory.open(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the index of tenant " + tenantId + " at " + path + " is corrupt and cannot be"
+                    + " moved aside to " + aside + "; move or remove it by hand", e);
+        }
+        String reason = describe(cause);
+        rebuild = new Rebuild(reason, Instant.now(), aside);
+        vocabulary = null;
+        LOG.error("the index of tenant {} is corrupt ({}); moved aside to {}, rebuilding it from the source with a full sync",
+                tenantId, reason, aside);
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 300 ? m.substring(0, 300) + "..." : m));
+    }
+
+    /** Why the index is being rebuilt, if it is: set when found corrupt, cleared by {@link #rebuilt()}. */
+    public Optional<Rebuild> rebuilding() {
+        return Optional.ofNullable(rebuild);
+    }
+
+    public boolean isRebuilding() {
+        return rebuild != null;
+    }
+
+    /** A full sync has filled the index again since it was found corrupt. */
+    public void rebuilt() {
+        Rebuild r = rebuild;
+        if (r != null) {
+            LOG.info("the index of tenant {} is rebuilt (found corrupt at {})", tenantId, r.since());
+            rebuild = null;
+        }
+    }
+
+    private static IndexWriter newWriter(Directory directory) throws IOException {
         Analyzer analyzer = MetricAnalyzers.perField();
         IndexWriterConfig config = new IndexWriterConfig(analyzer)
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
@@ -88,17 +251,59 @@ public final class TenantIndex implements AutoCloseable {
         return tenantId;
     }
 
-    /** Runs {@code work} on a searcher of the last commit; the searcher is released afterwards. */
+    /** How documents are written to and read from this index. */
+    MetricDocumentCodec codec() {
+        return codec;
+    }
+
+    /**
+     * Runs {@code work} on a searcher of the last commit; the searcher is released afterwards. Corruption found
+     * on the way moves the index aside to be rebuilt, and is an {@link IndexUnavailableException}.
+     */
     public <T> T withSearcher(SearcherWork<T> work) {
+        Opened o = opened;
+        SearcherManager searchers = o.searchers;
+        IndexSearcher searcher;
         try {
-            IndexSearcher searcher = searchers.acquire();
-            try {
-                return work.apply(searcher);
-            } finally {
-                searchers.release(searcher);
-            }
+            searcher = searchers.acquire();
+        } catch (AlreadyClosedException e) {
+            // replaced after corruption between reading the field and acquiring: ask the new one
+            o = opened;
+            searchers = o.searchers;
+            searcher = acquire(searchers);
         } catch (IOException e) {
             throw new UncheckedIOException("search in the index of tenant " + tenantId + " failed", e);
+        }
+        try {
+            return work.apply(searcher);
+        } catch (IOException | RuntimeException e) {
+            if (isCorruption(e)) {
+                quarantine(o, e);
+                throw new IndexUnavailableException("the index of tenant " + tenantId + " was found corrupt (" + describe(e)
+                        + "); it was moved aside and is being rebuilt from the source", e);
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("search in the index of tenant " + tenantId + " failed", io);
+            }
+            throw (RuntimeException) e;
+        } finally {
+            release(searchers, searcher);
+        }
+    }
+
+    private IndexSearcher acquire(SearcherManager searchers) {
+        try {
+            return searchers.acquire();
+        } catch (IOException e) {
+            throw new UncheckedIOException("search in the index of tenant " + tenantId + " failed", e);
+        }
+    }
+
+    private static void release(SearcherManager searchers, IndexSearcher searcher) {
+        try {
+            searchers.release(searcher);
+        } catch (IOException | AlreadyClosedException e) {
+            // the reader is closed with its manager
         }
     }
 
@@ -169,34 +374,51 @@ public final class TenantIndex implements AutoCloseable {
     /** Writes (adds or replaces) a document, marked with the sync that wrote it; visible after {@link #commit()}. */
     public void write(MetricDocument doc, String syncMark) {
         try {
-            writer.updateDocument(new Term(MetricFields.ID, doc.id()), codec.toLucene(doc, syncMark));
+            opened.writer().updateDocument(new Term(MetricFields.ID, doc.id()), codec.toLucene(doc, syncMark));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metric " + doc.id() + " to the index of tenant " + tenantId, e);
         }
     }
 
+    /** The documents not marked {@code syncMark}, written or committed: what {@link #deleteUnmarked} would remove. */
+    public int countUnmarked(String syncMark) {
+        try (DirectoryReader pending = DirectoryReader.open(opened.writer())) {
+            return new IndexSearcher(pending).count(unmarked(syncMark));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot count unseen metrics in the index of tenant " + tenantId, e);
+        }
+    }
+
     /** Deletes every document not marked {@code syncMark}, counting them first; visible after {@link #commit()}. */
     public int deleteUnmarked(String syncMark) {
-        Query unmarked = new BooleanQuery.Builder()
-                .add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST)
-                .add(new TermQuery(new Term(MetricFields.SYNC_MARK, syncMark)), BooleanClause.Occur.MUST_NOT)
-                .build();
-        try (DirectoryReader pending = DirectoryReader.open(writer)) {
-            int count = new IndexSearcher(pending).count(unmarked);
-            if (count > 0) {
-                writer.deleteDocuments(unmarked);
+        Query unmarked = unmarked(syncMark);
+        try {
+            IndexWriter writer = opened.writer();
+            try (DirectoryReader pending = DirectoryReader.open(writer)) {
+                int count = new IndexSearcher(pending).count(unmarked);
+                if (count > 0) {
+                    writer.deleteDocuments(unmarked);
+                }
+                return count;
             }
-            return count;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove unseen metrics from the index of tenant " + tenantId, e);
         }
     }
 
+    private static Query unmarked(String syncMark) {
+        return new BooleanQuery.Builder()
+                .add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST)
+                .add(new TermQuery(new Term(MetricFields.SYNC_MARK, syncMark)), BooleanClause.Occur.MUST_NOT)
+                .build();
+    }
+
     /** Makes everything written since the last commit durable and visible to searches. */
     public void commit() {
+        Opened o = opened;
         try {
-            writer.commit();
-            searchers.maybeRefreshBlocking();
+            o.writer().commit();
+            o.searchers.maybeRefreshBlocking();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot commit the index of tenant " + tenantId, e);
         }
@@ -205,14 +427,13 @@ public final class TenantIndex implements AutoCloseable {
     /** Drops everything written since the last commit. */
     public void rollback() {
         try {
-            writer.rollback();
-            writer = newWriter();
+            opened.rollback();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot roll back the index of tenant " + tenantId, e);
         }
     }
 
-    /** Number of metrics in the last commit. */
+    /** Number of documents in the last commit: every metric, histogram and summary parts included. */
     public int count() {
         return withSearcher(searcher -> searcher.getIndexReader().numDocs());
     }
@@ -221,9 +442,7 @@ public final class TenantIndex implements AutoCloseable {
     @Override
     public void close() {
         try {
-            searchers.close();
-            writer.rollback();
-            directory.close();
+            opened.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the index of tenant " + tenantId, e);
         }

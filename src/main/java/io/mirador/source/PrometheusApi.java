@@ -42,14 +42,18 @@ public final class PrometheusApi {
     }
 
     /**
-     * {@code /api/v1/series}: the series matching the selectors, folded per metric name. The whole answer
-     * is one page; VictoriaMetrics refuses it with 422 rather than cut it.
+     * {@code /api/v1/series} for metric names the source listed: their series, folded per metric name. The
+     * whole answer is one page; VictoriaMetrics refuses it with 422 rather than cut it. An answer without a
+     * single series of names the source has just listed is not believed: it is a failed read, retried.
      */
-    public Map<String, SeriesAccumulator> series(Tenant tenant, List<String> selectors, TimeWindow window) {
+    public Map<String, SeriesAccumulator> seriesOfListedNames(Tenant tenant, List<String> selectors, TimeWindow window) {
         return calls.call(request(tenant, "/api/v1/series", windowParams(window, selectors), true, body -> {
             Map<String, SeriesAccumulator> page = new LinkedHashMap<>();
             PrometheusResponses.series(body, (name, labels) ->
                     page.computeIfAbsent(name, n -> new SeriesAccumulator(n, valuesCap)).addSeries(labels));
+            if (page.isEmpty()) {
+                throw new SourceAnswerException("the source answered no series for metric names it listed");
+            }
             return page;
         }));
     }

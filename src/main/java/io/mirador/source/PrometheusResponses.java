@@ -30,14 +30,15 @@ public final class PrometheusResponses {
     public static List<String> strings(InputStream body) throws IOException {
         try (JsonParser p = JSON.createParser(body)) {
             List<String> out = new ArrayList<>();
-            enterData(p, JsonToken.START_ARRAY);
+            Envelope envelope = enterData(p, JsonToken.START_ARRAY);
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (t != JsonToken.VALUE_STRING) {
-                    throw new IOException("expected a string in data, found " + t);
+                    throw new SourceAnswerException("expected a string in data, found " + t);
                 }
                 out.add(p.getText());
             }
+            envelope.finish(p);
             return out;
         }
     }
@@ -48,21 +49,21 @@ public final class PrometheusResponses {
      */
     public static void series(InputStream body, BiConsumer<String, Map<String, String>> sink) throws IOException {
         try (JsonParser p = JSON.createParser(body)) {
-            enterData(p, JsonToken.START_ARRAY);
+            Envelope envelope = enterData(p, JsonToken.START_ARRAY);
             Map<String, String> labels = new HashMap<>();
             // names and values repeat across series: one String each instead of one per series
             StringPool strings = new StringPool(1 << 16);
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (t != JsonToken.START_OBJECT) {
-                    throw new IOException("expected a series object in data, found " + t);
+                    throw new SourceAnswerException("expected a series object in data, found " + t);
                 }
                 labels.clear();
                 String name = "";
                 String key;
                 while ((key = p.nextFieldName()) != null) {
                     if (p.nextToken() != JsonToken.VALUE_STRING) {
-                        throw new IOException("label " + key + " has no string value");
+                        throw new SourceAnswerException("label " + key + " has no string value");
                     }
                     String value = strings.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                     if (key.equals("__name__")) {
@@ -73,6 +74,7 @@ public final class PrometheusResponses {
                 }
                 sink.accept(name, labels);
             }
+            envelope.finish(p);
         }
     }
 
@@ -80,11 +82,11 @@ public final class PrometheusResponses {
     public static Map<String, MetricMetadata> metadata(InputStream body) throws IOException {
         try (JsonParser p = JSON.createParser(body)) {
             Map<String, MetricMetadata> out = new HashMap<>();
-            enterData(p, JsonToken.START_OBJECT);
+            Envelope envelope = enterData(p, JsonToken.START_OBJECT);
             String name;
             while ((name = p.nextFieldName()) != null) {
                 if (p.nextToken() != JsonToken.START_ARRAY) {
-                    throw new IOException("expected an array of metadata for " + name);
+                    throw new SourceAnswerException("expected an array of metadata for " + name);
                 }
                 MetricMetadata first = null;
                 while (p.nextToken() == JsonToken.START_OBJECT) {
@@ -110,34 +112,84 @@ public final class PrometheusResponses {
                     out.put(name, first);
                 }
             }
+            envelope.finish(p);
             return out;
         }
     }
 
-    /** Moves the parser to the start of {@code data}, checking the envelope's status on the way. */
-    private static void enterData(JsonParser p, JsonToken expected) throws IOException {
+    /**
+     * Moves the parser to the start of {@code data}, checking the envelope's fields on the way: an answer
+     * that says it failed or is partial is refused before its data is read.
+     */
+    private static Envelope enterData(JsonParser p, JsonToken expected) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
-            throw new IOException("response is not a JSON object");
+            throw new SourceAnswerException("the answer is not a JSON object");
         }
+        Envelope envelope = new Envelope();
         String field;
-        String status = null;
-        String error = null;
         while ((field = p.nextFieldName()) != null) {
             JsonToken t = p.nextToken();
-            if (field.equals("data") && "error".equals(status) == false) {
+            if (field.equals("data")) {
+                envelope.refuseKnownFailure();
                 if (t != expected) {
-                    throw new IOException("expected data to be " + expected + ", found " + t);
+                    throw new SourceAnswerException("expected data to be " + describe(expected) + ", found " + t);
                 }
-                return;
+                return envelope;
             }
-            if (field.equals("status")) {
-                status = p.getText();
-            } else if (field.equals("error")) {
-                error = p.getText();
-            } else {
-                p.skipChildren();
+            envelope.read(field, p);
+        }
+        envelope.refuseKnownFailure();
+        throw new SourceAnswerException("the answer has no data");
+    }
+
+    private static String describe(JsonToken token) {
+        return token == JsonToken.START_ARRAY ? "an array" : "an object";
+    }
+
+    /**
+     * The fields around {@code data}: {@code status}, {@code isPartial} and {@code error}, wherever they
+     * stand. Only a complete answer whose status is success may be used: anything else would make a sync
+     * take metrics that are only missing from this answer for removed ones.
+     */
+    private static final class Envelope {
+        private String status;
+        private boolean partial;
+        private String error;
+
+        void read(String field, JsonParser p) throws IOException {
+            switch (field) {
+                case "status" -> status = p.getValueAsString();
+                case "isPartial" -> partial = p.getValueAsBoolean();
+                case "error" -> error = p.getValueAsString();
+                default -> p.skipChildren();
             }
         }
-        throw new IOException("source answered status " + status + (error == null ? "" : ": " + error));
+
+        /** Refuses an answer whose fields so far say it failed or is partial. */
+        void refuseKnownFailure() throws SourceAnswerException {
+            if (status != null && !status.equals("success")) {
+                throw new SourceAnswerException("the source answered status " + status
+                        + (error == null ? "" : ": " + error));
+            }
+            if (partial) {
+                throw new SourceAnswerException("the source answered a partial result (isPartial: true)");
+            }
+        }
+
+        /** Reads the fields after {@code data} to the end of the answer, then refuses it unless it succeeded whole. */
+        void finish(JsonParser p) throws IOException {
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                p.nextToken();
+                read(field, p);
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                throw new SourceAnswerException("the answer ends before its JSON object closes");
+            }
+            refuseKnownFailure();
+            if (status == null) {
+                throw new SourceAnswerException("the answer has no status");
+            }
+        }
     }
 }

@@ -77,7 +77,7 @@ public final class SeriesReader {
                            List<MetricObservation> out) {
         Map<String, SeriesAccumulator> page;
         try {
-            page = api.series(tenant, List.of(Selectors.names(names)), window);
+            page = api.seriesOfListedNames(tenant, List.of(Selectors.names(names)), window);
         } catch (SourceException e) {
             if (!e.isTooManySeries()) {
                 throw e;

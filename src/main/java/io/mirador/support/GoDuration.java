@@ -87,41 +87,41 @@ public final class GoDuration {
         };
     }
 
-    /** Formats as Go's {@code Duration.String()}: "1h0m0s", "2m30s", "2.5s", "15ms", "0s". */
+    /**
+     * Formats as Go's {@code Duration.String()}: "1h0m0s", "2m30s", "2.5s", "15ms", "0s". Durations longer
+     * than Go's (about 292 years) are written the same way, never refused.
+     */
     public static String format(Duration d) {
-        long n = d.toNanos();
-        if (n == 0) {
+        if (d.isZero()) {
             return "0s";
         }
-        if (n == Long.MIN_VALUE) {
-            // -n overflows; Go prints its smallest duration as this
-            return "-2562047h47m16.854775808s";
-        }
         StringBuilder sb = new StringBuilder();
-        if (n < 0) {
+        Duration a = d;
+        if (d.isNegative()) {
             sb.append('-');
-            n = -n;
+            a = d.negated();
         }
-        if (n < 1_000_000_000L) {
-            if (n < 1_000L) {
-                return sb.append(n).append("ns").toString();
+        long seconds = a.getSeconds();
+        long nanos = a.getNano();
+        if (seconds == 0) {
+            if (nanos < 1_000L) {
+                return sb.append(nanos).append("ns").toString();
             }
-            if (n < 1_000_000L) {
-                return sb.append(fraction(n, 1_000L)).append("µs").toString();
+            if (nanos < 1_000_000L) {
+                return sb.append(fraction(nanos, 1_000L)).append("µs").toString();
             }
-            return sb.append(fraction(n, 1_000_000L)).append("ms").toString();
+            return sb.append(fraction(nanos, 1_000_000L)).append("ms").toString();
         }
-        long hours = n / 3_600_000_000_000L;
-        n -= hours * 3_600_000_000_000L;
-        long minutes = n / 60_000_000_000L;
-        n -= minutes * 60_000_000_000L;
+        long hours = seconds / 3600;
+        long minutes = seconds % 3600 / 60;
+        long rest = seconds % 60;
         if (hours > 0) {
             sb.append(hours).append('h');
         }
         if (hours > 0 || minutes > 0) {
             sb.append(minutes).append('m');
         }
-        return sb.append(fraction(n, 1_000_000_000L)).append('s').toString();
+        return sb.append(fraction(rest * 1_000_000_000L + nanos, 1_000_000_000L)).append('s').toString();
     }
 
     private static String fraction(long value, long unit) {

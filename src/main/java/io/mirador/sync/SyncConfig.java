@@ -1,22 +1,22 @@
 package io.mirador.sync;
 
-import java.util.Map;
-import io.swagger.v3.oas.annotations.media.Schema;
-
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-
-import io.mirador.support.GoDuration;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The sync settings of the seed ({@code METRICS_METADATA_SYNC_*}), plus the window a full sync reads.
- * Read from settings at start; replaced at run time by {@code PUT /api/v1/metrics/sync/config}.
+ * The sync settings ({@code METRICS_METADATA_SYNC_*}), plus the window a full sync reads and the share of a
+ * tenant's metrics a full sync may remove. Read from settings at start; fields are changed at run time by
+ * {@code PUT /api/v1/metrics/sync/config} ({@link SyncSettings}). Each field's reading and bounds are in
+ * {@link SyncConfigField}.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SyncConfig(
@@ -28,36 +28,81 @@ public record SyncConfig(
         int maxRetries,
         @Schema(type = "string", example = "2m30s") Duration retryDelay,
         @Schema(type = "string", example = "2m30s") Duration timeRangeLookback,
-        @Schema(type = "string", example = "2m30s") Duration fullSyncWindow) {
+        @Schema(type = "string", example = "2m30s") Duration fullSyncWindow,
+        double maxRemovalShare) {
 
     public static final int MAX_BATCH_SIZE = 100_000;
 
-    /** Problems with the values, each naming its field; empty when valid. */
-    public List<String> problems() {
-        List<String> out = new ArrayList<>();
-        positive(out, "interval", interval);
-        positive(out, "full_sync_interval", fullSyncInterval);
-        positive(out, "time_range_lookback", timeRangeLookback);
-        positive(out, "full_sync_window", fullSyncWindow);
-        if (retryDelay == null || retryDelay.isNegative()) {
-            out.add("retry_delay must be zero or more");
-        }
-        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-            out.add("batch_size must be between 1 and " + MAX_BATCH_SIZE + ", was " + batchSize);
-        }
-        if (maxRetries < 0 || maxRetries > 100) {
-            out.add("max_retries must be between 0 and 100, was " + maxRetries);
-        }
-        if (strategy == null) {
-            out.add("strategy must be one of full, incremental, hybrid");
+    /** Defaults of the fields no setting gives (application.properties gives each of them). */
+    private static final Map<SyncConfigField, String> DEFAULTS = Map.of(
+            SyncConfigField.ENABLED, "true",
+            SyncConfigField.STRATEGY, "hybrid",
+            SyncConfigField.INTERVAL, "15m",
+            SyncConfigField.FULL_SYNC_INTERVAL, "24h",
+            SyncConfigField.BATCH_SIZE, "1000",
+            SyncConfigField.MAX_RETRIES, "3",
+            SyncConfigField.RETRY_DELAY, "30s",
+            SyncConfigField.TIME_RANGE_LOOKBACK, "1h",
+            SyncConfigField.FULL_SYNC_WINDOW, "24h",
+            SyncConfigField.MAX_REMOVAL_SHARE, "0.5");
+
+    /** The value of one field. */
+    public Object value(SyncConfigField field) {
+        return switch (field) {
+            case ENABLED -> enabled;
+            case STRATEGY -> strategy;
+            case INTERVAL -> interval;
+            case FULL_SYNC_INTERVAL -> fullSyncInterval;
+            case BATCH_SIZE -> batchSize;
+            case MAX_RETRIES -> maxRetries;
+            case RETRY_DELAY -> retryDelay;
+            case TIME_RANGE_LOOKBACK -> timeRangeLookback;
+            case FULL_SYNC_WINDOW -> fullSyncWindow;
+            case MAX_REMOVAL_SHARE -> maxRemovalShare;
+        };
+    }
+
+    /** Every field's value. */
+    public Map<SyncConfigField, Object> values() {
+        Map<SyncConfigField, Object> out = new EnumMap<>(SyncConfigField.class);
+        for (SyncConfigField f : SyncConfigField.values()) {
+            out.put(f, value(f));
         }
         return out;
     }
 
-    private static void positive(List<String> out, String field, Duration d) {
-        if (d == null || d.isZero() || d.isNegative()) {
-            out.add(field + " must be greater than zero");
+    /** This config with some fields replaced. */
+    public SyncConfig with(Map<SyncConfigField, Object> changes) {
+        Map<SyncConfigField, Object> v = values();
+        v.putAll(changes);
+        return of(v);
+    }
+
+    /** A config of every field's value. */
+    static SyncConfig of(Map<SyncConfigField, Object> v) {
+        return new SyncConfig((Boolean) v.get(SyncConfigField.ENABLED), (SyncStrategy) v.get(SyncConfigField.STRATEGY),
+                (Duration) v.get(SyncConfigField.INTERVAL), (Duration) v.get(SyncConfigField.FULL_SYNC_INTERVAL),
+                (Integer) v.get(SyncConfigField.BATCH_SIZE), (Integer) v.get(SyncConfigField.MAX_RETRIES),
+                (Duration) v.get(SyncConfigField.RETRY_DELAY), (Duration) v.get(SyncConfigField.TIME_RANGE_LOOKBACK),
+                (Duration) v.get(SyncConfigField.FULL_SYNC_WINDOW), (Double) v.get(SyncConfigField.MAX_REMOVAL_SHARE));
+    }
+
+    /** Problems with the values, each naming its field; empty when valid. */
+    public List<String> problems() {
+        List<String> out = new ArrayList<>();
+        for (SyncConfigField f : SyncConfigField.values()) {
+            Object v = value(f);
+            if (v == null) {
+                out.add(f.jsonName() + " is missing");
+                continue;
+            }
+            try {
+                f.read(f.write(v));
+            } catch (IllegalArgumentException e) {
+                out.add(f.jsonName() + " " + e.getMessage());
+            }
         }
+        return out;
     }
 
     /**
@@ -66,66 +111,15 @@ public record SyncConfig(
      * @throws IllegalArgumentException naming the setting (and its environment variable) that is wrong
      */
     public static SyncConfig fromSettings(Function<String, Optional<String>> setting) {
-        SyncConfig config = new SyncConfig(
-                read(setting, "enabled", "ENABLED", "true", SyncConfig::parseBoolean),
-                read(setting, "strategy", "STRATEGY", "hybrid", SyncStrategy::of),
-                read(setting, "interval", "INTERVAL", "15m", GoDuration::parse),
-                read(setting, "full-sync-interval", "FULL_INTERVAL", "24h", GoDuration::parse),
-                read(setting, "batch-size", "BATCH_SIZE", "1000", SyncConfig::parseInt),
-                read(setting, "max-retries", "MAX_RETRIES", "3", SyncConfig::parseInt),
-                read(setting, "retry-delay", "RETRY_DELAY", "30s", GoDuration::parse),
-                read(setting, "lookback", "LOOKBACK", "1h", GoDuration::parse),
-                read(setting, "full-window", null, "24h", GoDuration::parse));
-        List<String> problems = config.problems().stream().map(SyncConfig::namingTheSetting).toList();
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid sync settings: " + String.join("; ", problems));
+        Map<SyncConfigField, Object> v = new EnumMap<>(SyncConfigField.class);
+        for (SyncConfigField f : SyncConfigField.values()) {
+            String text = setting.apply(f.setting()).orElse(DEFAULTS.get(f));
+            try {
+                v.put(f, f.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(f.setting() + " (" + f.env() + "): " + e.getMessage());
+            }
         }
-        return config;
-    }
-
-    /** The setting and environment variable of each field, for start-up messages. */
-    private static final Map<String, String> SETTING_OF_FIELD = Map.of(
-            "interval", "mirador.sync.interval (METRICS_METADATA_SYNC_INTERVAL)",
-            "full_sync_interval", "mirador.sync.full-sync-interval (METRICS_METADATA_SYNC_FULL_INTERVAL)",
-            "time_range_lookback", "mirador.sync.lookback (METRICS_METADATA_SYNC_LOOKBACK)",
-            "full_sync_window", "mirador.sync.full-window (METRICS_METADATA_SYNC_FULL_WINDOW)",
-            "retry_delay", "mirador.sync.retry-delay (METRICS_METADATA_SYNC_RETRY_DELAY)",
-            "batch_size", "mirador.sync.batch-size (METRICS_METADATA_SYNC_BATCH_SIZE)",
-            "max_retries", "mirador.sync.max-retries (METRICS_METADATA_SYNC_MAX_RETRIES)",
-            "strategy", "mirador.sync.strategy (METRICS_METADATA_SYNC_STRATEGY)");
-
-    /** Rewrites a problem "field must ..." as "setting (ENV): field must ...". */
-    private static String namingTheSetting(String problem) {
-        String field = problem.substring(0, Math.max(0, problem.indexOf(' ')));
-        String setting = SETTING_OF_FIELD.get(field);
-        return setting == null ? problem : setting + ": " + problem;
-    }
-
-    private static <T> T read(Function<String, Optional<String>> setting, String key, String env, String fallback,
-                              Function<String, T> parse) {
-        String name = "mirador.sync." + key;
-        String value = setting.apply(name).orElse(fallback);
-        try {
-            return parse.apply(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + (env == null ? "" : " (METRICS_METADATA_SYNC_" + env + ")")
-                    + ": " + e.getMessage());
-        }
-    }
-
-    private static boolean parseBoolean(String s) {
-        return switch (s.trim().toLowerCase()) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> throw new IllegalArgumentException("'" + s + "' is not true or false");
-        };
-    }
-
-    private static int parseInt(String s) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + s + "' is not a whole number");
-        }
+        return of(v);
     }
 }

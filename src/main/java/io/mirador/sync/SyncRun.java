@@ -27,6 +27,7 @@ public final class SyncRun {
     private final Instant startedAt;
     private final TimeWindow window;
     private final int batchSize;
+    private final boolean allowRemoval;
     private final SeriesReader.SeriesEstimate estimate = new SeriesReader.SeriesEstimate();
     final AtomicInteger processed = new AtomicInteger();
     final AtomicInteger added = new AtomicInteger();
@@ -43,7 +44,7 @@ public final class SyncRun {
     private long settled;
 
     SyncRun(String id, Tenant tenant, SyncStrategy strategy, String trigger, Instant startedAt, TimeWindow window,
-            int batchSize) {
+            int batchSize, boolean allowRemoval) {
         this.id = id;
         this.tenant = tenant;
         this.strategy = strategy;
@@ -51,6 +52,7 @@ public final class SyncRun {
         this.startedAt = startedAt;
         this.window = window;
         this.batchSize = batchSize;
+        this.allowRemoval = allowRemoval;
     }
 
     public String id() {
@@ -84,6 +86,11 @@ public final class SyncRun {
     /** Metric documents per aggregated index batch. */
     public int batchSize() {
         return batchSize;
+    }
+
+    /** Whether this sync may remove more than the configured share of the metrics (asked for once, explicitly). */
+    public boolean allowsRemoval() {
+        return allowRemoval;
     }
 
     public SeriesReader.SeriesEstimate estimate() {

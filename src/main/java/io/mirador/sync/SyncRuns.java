@@ -39,11 +39,12 @@ public final class SyncRuns {
     private final Clock clock;
     private final List<SyncListener> listeners;
     private final TenantSyncOverrides overrides;
+    private final RemovalGuard guard;
     private final Map<String, SyncRun> running = new ConcurrentHashMap<>();
     private final Map<String, TenantSyncRecord> records = new ConcurrentHashMap<>();
 
     public SyncRuns(Tenants tenants, TenantIndexes indexes, SyncSettings settings, SyncStateStore store, Clock clock,
-                    List<SyncListener> listeners, TenantSyncOverrides overrides) {
+                    List<SyncListener> listeners, TenantSyncOverrides overrides, RemovalGuard guard) {
         this.tenants = tenants;
         this.indexes = indexes;
         this.settings = settings;
@@ -51,20 +52,24 @@ public final class SyncRuns {
         this.clock = clock;
         this.listeners = List.copyOf(listeners);
         this.overrides = overrides;
+        this.guard = guard;
         Map<String, TenantSyncRecord> saved = store.loadAll();
         for (Tenant t : tenants.all()) {
-            TenantSyncRecord r = saved.get(t.id());
-            if (r == null) {
-                r = new TenantSyncRecord(SyncState.initial(t.id()), SyncStatus.idle(t.id()));
-            } else if (r.state().isCurrentlySyncing() || SyncStatus.RUNNING.equals(r.status().status())) {
-                r = new TenantSyncRecord(r.state().idle(), r.status().interrupted());
-                store.save(t.id(), r);
-            }
+            TenantSyncRecord r = saved.getOrDefault(t.id(), TenantSyncRecord.initial(t.id()));
             records.put(t.id(), r);
+            if (r.state().isCurrentlySyncing() || SyncStatus.RUNNING.equals(r.status().status())) {
+                // the process stopped mid-sync: that sync failed, and counts as failed
+                SyncStatus interrupted = r.status().interrupted();
+                Instant at = interrupted.endTime() != null ? interrupted.endTime() : clock.instant();
+                recordQuietly(t.id(), r.state().failed(at, interrupted.errors().get(0), r.state().metricsInIndex()), interrupted);
+            }
         }
     }
 
-    /** Claims the tenant and starts a sync of it; a sync already running is a {@link SyncConflictException}. */
+    /**
+     * Claims the tenant and starts a sync of it; a sync already running is a {@link SyncConflictException}.
+     * A sync whose start cannot be recorded (the state store fails) does not start and leaves nothing behind.
+     */
     public SyncRun begin(SyncRequest request) {
         Tenant tenant = tenants.get(request.tenantId());
         SyncConfig config = settings.current();
@@ -74,13 +79,18 @@ public final class SyncRuns {
         TimeWindow window = request.window() != null ? request.window() : TimeWindow.endingAt(now, length);
         int batchSize = request.batchSize() != null ? request.batchSize() : config.batchSize();
         SyncRun run = new SyncRun(UUID.randomUUID().toString(), tenant, strategy, request.trigger(), now, window,
-                batchSize);
+                batchSize, request.allowRemoval());
         SyncRun other = running.putIfAbsent(tenant.id(), run);
         if (other != null) {
             throw new SyncConflictException(other.status(SyncStatus.RUNNING, null, null));
         }
-        TenantSyncRecord last = records.get(tenant.id());
-        record(tenant.id(), new TenantSyncRecord(last.state().started(), run.status(SyncStatus.RUNNING, null, null)));
+        try {
+            TenantSyncRecord last = records.get(tenant.id());
+            record(tenant.id(), last.state().started(), run.status(SyncStatus.RUNNING, null, null));
+        } catch (RuntimeException e) {
+            running.remove(tenant.id(), run);
+            throw e;
+        }
         LOG.info("sync started: tenant={} strategy={} trigger={} window={}..{}", tenant.id(), strategy.id(),
                 request.trigger(), run.window().start(), run.window().end());
         return run;
@@ -96,7 +106,7 @@ public final class SyncRuns {
             return strategy;
         }
         Instant lastFull = records.get(tenantId).state().lastFullSyncTime();
-        return lastFull == null || !lastFull.plus(config.fullSyncInterval()).isAfter(now)
+        return lastFull == null || indexes.of(tenantId).isRebuilding() || !lastFull.plus(config.fullSyncInterval()).isAfter(now)
                 ? SyncStrategy.FULL : SyncStrategy.INCREMENTAL;
     }
 
@@ -115,7 +125,10 @@ public final class SyncRuns {
         }
     }
 
-    /** Commits what the sync wrote (after removing, for a full sync, every metric it did not see) and records it. */
+    /**
+     * Commits what the sync wrote (after removing, for a full sync, every metric it did not see, unless that
+     * is more than the removal guard allows) and records it.
+     */
     public SyncRun complete(SyncRun run) {
         try {
             run.awaitSettled(SETTLE_TIMEOUT);
@@ -128,50 +141,61 @@ public final class SyncRuns {
         TenantIndex index = indexes.of(run.tenant().id());
         try {
             if (run.isFull()) {
+                int unseen = index.countUnmarked(run.id());
+                guard.checkRemovals(run, unseen, index.count());
                 run.removed.set(index.deleteUnmarked(run.id()));
             }
             index.commit();
+            if (run.isFull()) {
+                index.rebuilt();
+            }
         } catch (RuntimeException e) {
             return fail(run, e);
         }
-        Instant end = clock.instant();
-        long inIndex = index.count();
-        SyncStatus status = run.status(SyncStatus.COMPLETED, end, run.warnings());
-        TenantSyncRecord last = records.get(run.tenant().id());
-        record(run.tenant().id(), new TenantSyncRecord(last.state().succeeded(run.startedAt(), run.isFull(), inIndex), status));
-        running.remove(run.tenant().id(), run);
-        LOG.info("sync completed: tenant={} strategy={} processed={} added={} updated={} removed={} in_index={} took={}",
-                run.tenant().id(), run.strategy().id(), status.metricsProcessed(), status.metricsAdded(),
-                status.metricsUpdated(), status.metricsRemoved(), inIndex, GoDuration.format(status.duration()));
-        run.ended(status);
-        listeners.forEach(l -> l.finished(run, status, inIndex));
+        try {
+            Instant end = clock.instant();
+            long inIndex = index.count();
+            SyncStatus status = run.status(SyncStatus.COMPLETED, end, run.warnings());
+            TenantSyncRecord last = records.get(run.tenant().id());
+            recordQuietly(run.tenant().id(), last.state().succeeded(run.startedAt(), run.isFull(), inIndex), status);
+            LOG.info("sync completed: tenant={} strategy={} processed={} added={} updated={} removed={} in_index={} took={}",
+                    run.tenant().id(), run.strategy().id(), status.metricsProcessed(), status.metricsAdded(),
+                    status.metricsUpdated(), status.metricsRemoved(), inIndex, GoDuration.format(status.duration()));
+            run.ended(status);
+            listeners.forEach(l -> l.finished(run, status, inIndex));
+        } finally {
+            running.remove(run.tenant().id(), run);
+        }
         return run;
     }
 
     /** Drops what the sync wrote, keeping the last commit, and records it failed (or cancelled) with the reason. */
     public SyncRun fail(SyncRun run, Throwable error) {
-        TenantIndex index = indexes.of(run.tenant().id());
         try {
-            run.awaitSettled(SETTLE_TIMEOUT);
-            index.rollback();
-        } catch (RuntimeException | InterruptedException e) {
-            LOG.error("rollback of tenant {} failed after: {}", run.tenant().id(), error, e);
+            TenantIndex index = indexes.of(run.tenant().id());
+            try {
+                run.awaitSettled(SETTLE_TIMEOUT);
+                index.rollback();
+            } catch (RuntimeException | InterruptedException e) {
+                LOG.error("rollback of tenant {} failed after: {}", run.tenant().id(), error, e);
+            }
+            Instant end = clock.instant();
+            boolean cancelled = run.isCancelled();
+            String reason = reason(error);
+            List<String> errors = new ArrayList<>();
+            errors.add(reason);
+            errors.addAll(run.warnings());
+            SyncStatus status = run.status(cancelled ? SyncStatus.CANCELLED : SyncStatus.FAILED, end, errors);
+            long inIndex = index.count();
+            TenantSyncRecord last = records.get(run.tenant().id());
+            recordQuietly(run.tenant().id(), last.state().failed(end, reason, inIndex), status);
+            LOG.warn("sync {}: tenant={} strategy={} processed={} took={} reason: {}", status.status(), run.tenant().id(),
+                    run.strategy().id(), status.metricsProcessed(), GoDuration.format(status.duration()), reason);
+            run.ended(status);
+            listeners.forEach(l -> l.finished(run, status, inIndex));
+        } finally {
+            running.remove(run.tenant().id(), run);
         }
-        Instant end = clock.instant();
-        boolean cancelled = run.isCancelled();
-        String reason = reason(error);
-        List<String> errors = new ArrayList<>();
-        errors.add(reason);
-        errors.addAll(run.warnings());
-        SyncStatus status = run.status(cancelled ? SyncStatus.CANCELLED : SyncStatus.FAILED, end, errors);
-        long inIndex = index.count();
-        TenantSyncRecord last = records.get(run.tenant().id());
-        record(run.tenant().id(), new TenantSyncRecord(last.state().failed(end, reason, inIndex), status));
-        running.remove(run.tenant().id(), run);
-        LOG.warn("sync {}: tenant={} strategy={} processed={} took={} reason: {}", status.status(), run.tenant().id(),
-                run.strategy().id(), status.metricsProcessed(), GoDuration.format(status.duration()), reason);
-        run.ended(status);
-        listeners.forEach(l -> l.finished(run, status, inIndex));
         return run;
     }
 
@@ -217,8 +241,24 @@ public final class SyncRuns {
         return run != null ? run.status(SyncStatus.RUNNING, null, null) : records.get(id).status();
     }
 
-    private void record(String tenantId, TenantSyncRecord record) {
-        records.put(tenantId, record);
-        store.save(tenantId, record);
+    /** Keeps the tenant's next record in memory and in the store; a store that fails throws, keeping neither. */
+    private void record(String tenantId, SyncState state, SyncStatus status) {
+        TenantSyncRecord next = records.get(tenantId).next(state, status, clock.instant());
+        store.save(tenantId, next);
+        records.put(tenantId, next);
+    }
+
+    /**
+     * Records how a sync ended even when the store fails: the outcome is kept in memory (status and state answer
+     * it) and reaches the store with the next record that can be saved.
+     */
+    private void recordQuietly(String tenantId, SyncState state, SyncStatus status) {
+        TenantSyncRecord next = records.get(tenantId).next(state, status, clock.instant());
+        records.put(tenantId, next);
+        try {
+            store.save(tenantId, next);
+        } catch (RuntimeException e) {
+            LOG.error("the end of the sync of tenant {} could not be recorded in the state store: {}", tenantId, e.getMessage());
+        }
     }
 }

@@ -1,9 +1,10 @@
 package io.mirador.sync;
 
-import io.mirador.support.GoDuration;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mirador.support.GoDuration;
 import org.redisson.Redisson;
-import org.redisson.api.RBucket;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
@@ -11,82 +12,135 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sync state, last status and the run-time sync config in Valkey or Redis (through Redisson), under
- * {@code <prefix>tenant:<id>:sync-state}, {@code <prefix>tenant:<id>:sync-status} and
- * {@code <prefix>sync-config}, each a JSON string.
+ * Sync state, last status and the run-time sync config in Valkey or Redis (through Redisson), each a
+ * versioned JSON string: {@code <prefix>tenant:<id>:sync-record} and {@code <prefix>sync-config}.
  *
- * <p>Valkey being down must not stop the catalog: every write goes first to the embedded file store in
- * the data directory, then to Valkey; writes Valkey could not take are kept and written again every
- * {@link #RETRY_EVERY} until it takes them (the latest write of a key wins). At start the state comes
- * from Valkey when it answers, else from the file. {@link #isAvailable()} is false while writes wait.
+ * <p>Valkey being down must not stop the catalog, nor may an old or empty Valkey undo what happened
+ * meanwhile. Every write goes first to the state file in the data directory, then to Valkey. Between the
+ * two copies the higher version wins, in both directions: at start the newer of each record is taken
+ * (and written to the other copy); afterwards, every {@link #RECONCILE_EVERY}, every record Valkey lacks
+ * or holds in an older version is written again, so a Valkey restarted empty or from an old save is
+ * refilled within a second. Valkey itself refuses to replace a record with an older version (a script
+ * compares them), so two writers never step back. {@link #isAvailable()} is false while Valkey does not answer.
  */
 public final class ValkeySyncStateStore implements SyncStateStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(ValkeySyncStateStore.class);
-    static final Duration RETRY_EVERY = Duration.ofSeconds(1);
+    static final Duration RECONCILE_EVERY = Duration.ofSeconds(1);
+
+    /** SET key value unless the key holds a record whose version is the same or higher; 1 when written. */
+    private static final String SET_IF_NEWER = """
+            local current = redis.call('GET', KEYS[1])
+            if current then
+              local ok, stored = pcall(cjson.decode, current)
+              if ok and type(stored) == 'table' and tonumber(stored['version']) and tonumber(stored['version']) >= tonumber(ARGV[2]) then
+                return 0
+              end
+            end
+            redis.call('SET', KEYS[1], ARGV[1])
+            return 1""";
 
     private final FileSyncStateStore local;
     private final ObjectMapper json;
     private final String prefix;
+    private final List<String> tenantIds;
     private final RedissonClient redis;
-    private final Map<String, String> pending = new LinkedHashMap<>();
-    private final ScheduledExecutorService retries;
+    private final ScheduledExecutorService reconciler;
     private volatile boolean available;
 
+    /**
+     * @throws IllegalArgumentException naming the key, when Valkey holds a record that is not valid
+     */
     public ValkeySyncStateStore(String url, String password, String prefix, Collection<String> tenantIds, Path dataDir,
                                 ObjectMapper json) {
         this.json = json;
         this.prefix = prefix;
+        this.tenantIds = List.copyOf(tenantIds);
         this.local = new FileSyncStateStore(dataDir, json);
         Config config = new Config().setLazyInitialization(true);
         config.useSingleServer().setAddress(url).setPassword(password == null || password.isEmpty() ? null : password)
                 .setConnectTimeout(1000).setTimeout(1000).setRetryAttempts(0).setConnectionMinimumIdleSize(1)
                 .setConnectionPoolSize(2).setSubscriptionConnectionMinimumIdleSize(0);
         this.redis = Redisson.create(config);
-        loadFromValkey(tenantIds);
-        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "valkey-state-retry");
+        takeNewerFromValkey();
+        this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "valkey-state-reconcile");
             t.setDaemon(true);
             return t;
         });
-        retries.scheduleWithFixedDelay(this::flush, RETRY_EVERY.toMillis(), RETRY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        reconciler.scheduleWithFixedDelay(this::reconcile, 0, RECONCILE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Takes what Valkey holds over the file's copy; keeps the file's copy when Valkey does not answer. */
-    private void loadFromValkey(Collection<String> tenantIds) {
+    /** At start: every record Valkey holds in a newer version than the file replaces the file's. */
+    private void takeNewerFromValkey() {
+        Map<String, String> stored;
         try {
-            for (String id : tenantIds) {
-                String state = bucket(stateKey(id)).get();
-                String status = bucket(statusKey(id)).get();
-                if (state != null && status != null) {
-                    local.save(id, new TenantSyncRecord(json.readValue(state, SyncState.class),
-                            json.readValue(status, SyncStatus.class)));
-                }
-            }
-            String config = bucket(configKey()).get();
-            if (config != null) {
-                local.saveConfig(json.readValue(config, SyncConfig.class));
-            }
+            stored = redis.getBuckets(StringCodec.INSTANCE).get(allKeys().toArray(String[]::new));
             available = true;
-            LOG.info("sync state read from Valkey ({}*)", prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the sync state in Valkey (" + prefix + "*) cannot be read", e);
         } catch (RuntimeException e) {
             available = false;
-            LOG.warn("Valkey does not answer ({}); starting from the state file in the data directory, writes will"
-                    + " reach Valkey when it is back", e.getMessage());
+            LOG.warn("Valkey does not answer ({}); starting from the state file in the data directory, which is"
+                    + " written to Valkey when it is back", e.getMessage());
+            return;
+        }
+        Map<String, TenantSyncRecord> mine = local.loadAll();
+        for (String id : tenantIds) {
+            TenantSyncRecord theirs = record(id, stored);
+            if (theirs != null && theirs.isNewerThan(mine.get(id))) {
+                local.save(id, theirs);
+            }
+        }
+        String config = stored.get(configKey());
+        if (config != null) {
+            ConfigOverrides theirs = parseConfig(config);
+            if (theirs.isNewerThan(local.loadConfig())) {
+                local.saveConfig(theirs);
+            }
+        }
+        LOG.info("sync state read from Valkey ({}*), newer record of each copy kept", prefix);
+    }
+
+    private TenantSyncRecord record(String id, Map<String, String> stored) {
+        String text = stored.get(recordKey(id));
+        try {
+            if (text != null) {
+                TenantSyncRecord r = json.readValue(text, TenantSyncRecord.class);
+                List<String> problems = r.problems(id);
+                if (!problems.isEmpty()) {
+                    throw new IOException(String.join("; ", problems));
+                }
+                return r;
+            }
+            // written before records had versions: two keys, taken as version 0
+            String state = stored.get(legacyKey(id, "sync-state"));
+            String status = stored.get(legacyKey(id, "sync-status"));
+            if (state != null && status != null) {
+                return new TenantSyncRecord(0, null, json.readValue(state, SyncState.class), json.readValue(status, SyncStatus.class));
+            }
+            return null;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the sync record of tenant '" + id + "' in Valkey (" + recordKey(id)
+                    + ") is not valid: " + e.getMessage() + "; fix or delete the key", e);
+        }
+    }
+
+    private ConfigOverrides parseConfig(String text) {
+        try {
+            return ConfigOverrides.fromJson(json.readTree(text));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("the sync config in Valkey (" + configKey() + ") is not valid: "
+                    + e.getMessage() + "; fix or delete the key", e);
         }
     }
 
@@ -98,18 +152,23 @@ public final class ValkeySyncStateStore implements SyncStateStore {
     @Override
     public void save(String tenantId, TenantSyncRecord record) {
         local.save(tenantId, record);
-        write(Map.of(stateKey(tenantId), record.state(), statusKey(tenantId), record.status()));
+        push(recordKey(tenantId), record, record.version());
     }
 
     @Override
-    public Optional<SyncConfig> loadConfig() {
+    public ConfigOverrides loadConfig() {
         return local.loadConfig();
     }
 
     @Override
-    public void saveConfig(SyncConfig config) {
+    public void saveConfig(ConfigOverrides config) {
         local.saveConfig(config);
-        write(Map.of(configKey(), config));
+        push(configKey(), config, config.version());
+    }
+
+    @Override
+    public String configLocation() {
+        return "Valkey key " + configKey() + " (and " + local.configLocation() + ")";
     }
 
     @Override
@@ -117,69 +176,84 @@ public final class ValkeySyncStateStore implements SyncStateStore {
         return available;
     }
 
-    private void write(Map<String, Object> values) {
-        synchronized (pending) {
-            values.forEach((k, v) -> {
-                try {
-                    pending.put(k, json.writeValueAsString(v));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-        if (available) {
-            flush();
-        }
-    }
-
-    /** Writes what waits; on failure keeps it for the next retry. */
-    private void flush() {
-        synchronized (pending) {
-            if (pending.isEmpty()) {
-                if (!available) {
-                    available = ping();
-                }
-                return;
-            }
-            try {
-                for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
-                    var e = it.next();
-                    bucket(e.getKey()).set(e.getValue());
-                    it.remove();
-                }
-                if (!available) {
-                    LOG.info("Valkey is back: sync state written");
-                }
-                available = true;
-            } catch (RuntimeException e) {
-                if (available) {
-                    LOG.warn("Valkey does not take the sync state ({}); keeping it, retrying every {}", e.getMessage(),
-                            GoDuration.format(RETRY_EVERY));
-                }
-                available = false;
-            }
-        }
-    }
-
-    private boolean ping() {
+    /** Writes one record unless Valkey has it in this version or newer; true when Valkey answered. */
+    private boolean push(String key, Object record, long version) {
         try {
-            bucket(configKey()).isExists();
-            return true;
+            Long written = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, SET_IF_NEWER,
+                    RScript.ReturnType.INTEGER, List.of(key), json.writeValueAsString(record), Long.toString(version));
+            markAvailable(true, null);
+            return written != null && written == 1;
+        } catch (IOException e) {
+            throw new StateStoreException("cannot write " + key + " as JSON", e);
         } catch (RuntimeException e) {
+            markAvailable(false, e);
             return false;
         }
     }
 
-    private RBucket<String> bucket(String key) {
-        return redis.getBucket(key, StringCodec.INSTANCE);
+    /** Writes every record Valkey lacks or holds in an older version than the file. */
+    private void reconcile() {
+        try {
+            Map<String, String> stored = redis.getBuckets(StringCodec.INSTANCE).get(allKeys().toArray(String[]::new));
+            markAvailable(true, null);
+            int written = 0;
+            for (Map.Entry<String, TenantSyncRecord> e : local.loadAll().entrySet()) {
+                if (isBehind(stored.get(recordKey(e.getKey())), e.getValue().version())
+                        && push(recordKey(e.getKey()), e.getValue(), e.getValue().version())) {
+                    written++;
+                }
+            }
+            ConfigOverrides config = local.loadConfig();
+            if (config.version() > 0 && isBehind(stored.get(configKey()), config.version())
+                    && push(configKey(), config, config.version())) {
+                written++;
+            }
+            if (written > 0) {
+                LOG.info("Valkey lacked {} sync record(s) or held older versions: written from the state file", written);
+            }
+        } catch (RuntimeException e) {
+            markAvailable(false, e);
+        }
     }
 
-    private String stateKey(String tenantId) {
-        return prefix + "tenant:" + tenantId + ":sync-state";
+    private boolean isBehind(String stored, long version) {
+        if (stored == null) {
+            return true;
+        }
+        try {
+            return json.readTree(stored).path("version").asLong(-1) < version;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
-    private String statusKey(String tenantId) {
-        return prefix + "tenant:" + tenantId + ":sync-status";
+    private void markAvailable(boolean now, RuntimeException failure) {
+        if (available && !now) {
+            LOG.warn("Valkey does not take the sync state ({}); the state file keeps it, written to Valkey when it is"
+                    + " back (checked every {})", failure == null ? "" : failure.getMessage(), GoDuration.format(RECONCILE_EVERY));
+        } else if (!available && now) {
+            LOG.info("Valkey answers again");
+        }
+        available = now;
+    }
+
+    private List<String> allKeys() {
+        List<String> keys = new ArrayList<>();
+        for (String id : tenantIds) {
+            keys.add(recordKey(id));
+            keys.add(legacyKey(id, "sync-state"));
+            keys.add(legacyKey(id, "sync-status"));
+        }
+        keys.add(configKey());
+        return keys;
+    }
+
+    private String recordKey(String tenantId) {
+        return prefix + "tenant:" + tenantId + ":sync-record";
+    }
+
+    private String legacyKey(String tenantId, String what) {
+        return prefix + "tenant:" + tenantId + ":" + what;
     }
 
     private String configKey() {
@@ -188,8 +262,8 @@ public final class ValkeySyncStateStore implements SyncStateStore {
 
     @Override
     public void close() {
-        retries.shutdownNow();
-        flush();
+        reconciler.shutdownNow();
+        reconcile();
         redis.shutdown();
     }
 }

@@ -83,6 +83,13 @@ class SyncConfigTest {
             "retry-delay, soon, METRICS_METADATA_SYNC_RETRY_DELAY",
             "retry-delay, -1s, METRICS_METADATA_SYNC_RETRY_DELAY",
             "lookback, 0s, METRICS_METADATA_SYNC_LOOKBACK",
+            "lookback, P366D, METRICS_METADATA_SYNC_LOOKBACK",
+            "full-window, P365000D, METRICS_METADATA_SYNC_FULL_WINDOW",
+            "full-sync-interval, P366D, METRICS_METADATA_SYNC_FULL_INTERVAL",
+            "interval, P31D, METRICS_METADATA_SYNC_INTERVAL",
+            "retry-delay, 2h, METRICS_METADATA_SYNC_RETRY_DELAY",
+            "max-removal-share, 1.5, METRICS_METADATA_SYNC_MAX_REMOVAL_SHARE",
+            "max-removal-share, NaN, METRICS_METADATA_SYNC_MAX_REMOVAL_SHARE",
             "enabled, maybe, METRICS_METADATA_SYNC_ENABLED",
     })
     void should_throw_naming_the_setting_when_a_value_is_bad(String key, String value, String env) {
@@ -125,7 +132,7 @@ class SyncConfigTest {
     void should_list_each_problem_by_field_when_config_is_built_directly() {
         // given a config as PUT /api/v1/metrics/sync/config would build it
         SyncConfig config = new SyncConfig(true, null, Duration.ZERO, Duration.ofHours(1), 0, 101,
-                Duration.ofSeconds(-1), Duration.ofHours(1), Duration.ofHours(24));
+                Duration.ofSeconds(-1), Duration.ofHours(1), Duration.ofHours(24), 0.5);
 
         // when
         var problems = config.problems();

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ValkeyStateIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String STATE = "mirador:tenant:default:sync-state";
+    static final String RECORD = "mirador:tenant:default:sync-record";
 
     @TempDir
     Path dir;
@@ -36,8 +36,8 @@ class ValkeyStateIT {
             try (Mirador mirador = Mirador.start(settings)) {
                 // given: a sync written to Valkey
                 mirador.syncNow(true);
-                assertThat(JSON.readTree(valkey.get(STATE)).get("total_syncs").asInt()).isEqualTo(1);
-                assertThat(valkey.get("mirador:tenant:default:sync-status")).contains("\"completed\"");
+                assertThat(JSON.readTree(valkey.get(RECORD)).at("/state/total_syncs").asInt()).isEqualTo(1);
+                assertThat(JSON.readTree(valkey.get(RECORD)).at("/status/status").asText()).isEqualTo("completed");
                 mirador.put("/api/v1/metrics/sync/config", "{\"batch_size\":250}").ok();
                 assertThat(valkey.get("mirador:sync-config")).contains("\"batch_size\":250");
 
@@ -58,7 +58,7 @@ class ValkeyStateIT {
 
                 // then: the writes made meanwhile reach it, health recovers
                 Waits.until(Duration.ofSeconds(15), "the second sync to reach Valkey",
-                        () -> valkey.get(STATE) != null && JSON.readTree(valkey.get(STATE)).get("total_syncs").asInt() == 2);
+                        () -> valkey.get(RECORD) != null && JSON.readTree(valkey.get(RECORD)).at("/state/total_syncs").asInt() == 2);
                 Waits.until(Duration.ofSeconds(10), "health to recover",
                         () -> mirador.get("/api/v1/metrics/health").ok().get("status").asText().equals("healthy"));
             }
