@@ -1,9 +1,11 @@
 package io.mirador.api;
 
+import org.apache.camel.ExchangeProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.mirador.index.TenantIndex;
 import io.mirador.index.TenantIndexes;
 import io.mirador.security.Caller;
 import io.mirador.source.SourceProbe;
@@ -75,7 +77,7 @@ public final class HealthApi {
     }
 
     /** The health of the tenants the caller reaches. */
-    public HealthResponse health(Caller caller) {
+    public HealthResponse health(@ExchangeProperty("caller") Caller caller) {
         caller.require(Role.READ);
         Instant now = clock.instant();
         List<TenantHealth> out = new ArrayList<>();
@@ -102,7 +104,8 @@ public final class HealthApi {
     private TenantHealth tenant(Tenant t, Instant now) {
         SyncState state = runs.state(t.id());
         SyncStatus last = runs.status(t.id());
-        long inIndex = indexes.of(t.id()).count();
+        TenantIndex index = indexes.of(t.id());
+        long inIndex = index.counts().metrics();
         Instant lastSuccess = state.lastSyncTime();
         Instant freshSince = now.minus(overrides.interval(t.id(), settings.current()).multipliedBy(2));
         boolean stale = (lastSuccess != null ? lastSuccess : startedAt).isBefore(freshSince);
@@ -113,6 +116,8 @@ public final class HealthApi {
         if (SyncStatus.FAILED.equals(last.status()) && last.errors() != null) {
             problems.add("last sync failed: " + last.errors().get(0));
         }
+        index.rebuilding().ifPresent(r -> problems.add("the index was found corrupt at " + r.since() + " (" + r.reason()
+                + "), moved aside to " + r.movedTo().getFileName() + ", and is being rebuilt from the source"));
         SourceProbe.Reachability source = probe.check(t);
         if (!source.reachable()) {
             problems.add("source " + t.apiBase() + " does not answer: " + source.error());
@@ -120,7 +125,7 @@ public final class HealthApi {
         String status;
         if (lastSuccess == null && (SyncStatus.FAILED.equals(last.status()) || !source.reachable())) {
             status = UNHEALTHY;
-        } else if (stale || SyncStatus.FAILED.equals(last.status()) || !source.reachable()) {
+        } else if (stale || SyncStatus.FAILED.equals(last.status()) || !source.reachable() || index.isRebuilding()) {
             status = DEGRADED;
         } else {
             status = HEALTHY;

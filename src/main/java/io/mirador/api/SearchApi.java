@@ -1,5 +1,8 @@
 package io.mirador.api;
 
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -60,7 +63,7 @@ public final class SearchApi {
         return Duration.ofNanos(nanos);
     }
 
-    public SearchResponse search(String body, Caller caller) {
+    public SearchResponse search(@Body String body, @ExchangeProperty("caller") Caller caller) {
         long started = System.nanoTime();
         SearchRequest request = bodies.read(body, SearchRequest.class, SearchRequest.EMPTY);
         String tenant = request.tenantId() == null || request.tenantId().isEmpty() ? defaultTenant : request.tenantId();
@@ -80,8 +83,7 @@ public final class SearchApi {
         }
         SearchQuery.SortOrder sort = sortOrder(request.sort());
         boolean ascending = ascending(request.order(), sort);
-        SearchFilters filters = new SearchFilters(nonNull(request.types()), nonNull(request.units()),
-                request.labels() == null ? Map.of() : request.labels());
+        SearchFilters filters = new SearchFilters(nonNull(request.types()), nonNull(request.units()), labels(request.labels()));
         SearchPage page;
         try {
             page = search.search(indexes.of(tenant), new SearchQuery(query, filters, sort, ascending, limit, offset,
@@ -107,7 +109,8 @@ public final class SearchApi {
     }
 
     /** {@code GET /api/v1/metrics/suggest?q=&tenant_id=&limit=}: names completing what was typed. */
-    public SuggestResponse suggest(String typed, String tenantId, String limitText, Caller caller) {
+    public SuggestResponse suggest(@Header("q") String typed, @Header("tenant_id") String tenantId,
+                                   @Header("limit") String limitText, @ExchangeProperty("caller") Caller caller) {
         long started = System.nanoTime();
         String tenant = tenantId == null || tenantId.isEmpty() ? defaultTenant : tenantId;
         caller.require(Role.READ, tenant);
@@ -117,14 +120,18 @@ public final class SearchApi {
             throw ApiException.badData("q is " + q.length() + " characters long; at most " + MAX_QUERY_LENGTH + " are accepted");
         }
         List<Suggestion> out = new ArrayList<>();
-        for (MetricDocument d : suggest.suggest(indexes.of(tenant), q, limit)) {
-            out.add(new Suggestion(d.name(), d.type(), d.unit(), d.help()));
+        try {
+            for (MetricDocument d : suggest.suggest(indexes.of(tenant), q, limit)) {
+                out.add(new Suggestion(d.name(), d.type(), d.unit(), d.help()));
+            }
+        } catch (QuerySyntaxException e) {
+            throw ApiException.badData(e.getMessage());
         }
         return new SuggestResponse(out, took(started, tenant, "suggest"));
     }
 
     /** {@code GET /api/v1/metrics/{tenantId}/{name}}: the whole document of one metric. */
-    public MetricDocument detail(String tenantId, String name, Caller caller) {
+    public MetricDocument detail(@Header("tenantId") String tenantId, @Header("name") String name, @ExchangeProperty("caller") Caller caller) {
         caller.require(Role.READ, tenantId);
         return indexes.of(tenantId).get(name).orElseThrow(() ->
                 ApiException.notFound("tenant " + tenantId + " has no metric named '" + name + "'"));
@@ -162,6 +169,20 @@ public final class SearchApi {
             case "desc" -> false;
             default -> throw ApiException.badData("order must be asc or desc; was '" + order + "'");
         };
+    }
+
+    /** The label filters, each with a key and a value ("*" for any value). */
+    private static Map<String, String> labels(Map<String, String> labels) {
+        if (labels == null) {
+            return Map.of();
+        }
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null || e.getValue().isEmpty()) {
+                throw ApiException.badData("labels: '" + e.getKey() + "' needs a value: a label value, a pattern with"
+                        + " * and ?, or \"*\" for any value");
+            }
+        }
+        return labels;
     }
 
     private static List<String> nonNull(List<String> values) {

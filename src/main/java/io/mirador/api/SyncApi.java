@@ -1,5 +1,8 @@
 package io.mirador.api;
 
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -108,7 +111,8 @@ public final class SyncApi {
     }
 
     /** {@code POST /sync/{tenantId}?forceFull=&allowRemoval=}: the sync request, checked. */
-    public SyncRequest trigger(String tenantId, String forceFull, String allowRemoval, Caller caller) {
+    public SyncRequest trigger(@Header("tenantId") String tenantId, @Header("forceFull") String forceFull,
+                               @Header("allowRemoval") String allowRemoval, @ExchangeProperty("caller") Caller caller) {
         caller.require(Role.SYNC, tenantId);
         tenants.get(tenantId);
         return new SyncRequest(tenantId, parseBoolean("forceFull", forceFull), "api", null, null,
@@ -116,7 +120,7 @@ public final class SyncApi {
     }
 
     /** {@code POST /sync} with its body: the sync request, checked. */
-    public SyncRequest triggerBody(String body, Caller caller) {
+    public SyncRequest triggerBody(@Body String body, @ExchangeProperty("caller") Caller caller) {
         SyncBody b = bodies.read(body, SyncBody.class, new SyncBody(null, null, null, null, null));
         String tenantId = b.tenantId() == null || b.tenantId().isEmpty() ? defaultTenant : b.tenantId();
         caller.require(Role.SYNC, tenantId);
@@ -137,12 +141,12 @@ public final class SyncApi {
     }
 
     /** The answer to {@code POST /sync/{tenantId}} once the sync has finished. */
-    public TriggerResponse triggerResponse(SyncRun run) {
+    public TriggerResponse triggerResponse(@Body SyncRun run) {
         return new TriggerResponse("Sync completed successfully", SyncResult.of(finished(run)));
     }
 
     /** The answer to {@code POST /sync} once the sync has finished. */
-    public SyncResult syncResult(SyncRun run) {
+    public SyncResult syncResult(@Body SyncRun run) {
         return SyncResult.of(finished(run));
     }
 
@@ -156,18 +160,18 @@ public final class SyncApi {
         return s;
     }
 
-    public SyncState state(String tenantId, Caller caller) {
+    public SyncState state(@Header("tenantId") String tenantId, @ExchangeProperty("caller") Caller caller) {
         caller.require(Role.READ, tenantId);
         return runs.state(tenantId);
     }
 
-    public SyncStatus status(String tenantId, Caller caller) {
+    public SyncStatus status(@Header("tenantId") String tenantId, @ExchangeProperty("caller") Caller caller) {
         caller.require(Role.READ, tenantId);
         return runs.status(tenantId);
     }
 
     /** The config applies to every tenant: reading and changing it takes an admin key for all tenants. */
-    public ConfigView config(Caller caller) {
+    public ConfigView config(@ExchangeProperty("caller") Caller caller) {
         caller.requireAllTenants(Role.ADMIN);
         return new ConfigView(settings.current(), settings.sources());
     }
@@ -176,7 +180,7 @@ public final class SyncApi {
      * {@code PUT /sync/config}: applies valid fields to the running service and keeps them; they win over the
      * settings until {@code DELETE /sync/config}. Nothing changes unless every field is valid and stored.
      */
-    public ConfigResponse updateConfig(String body, Caller caller) {
+    public ConfigResponse updateConfig(@Body String body, @ExchangeProperty("caller") Caller caller) {
         caller.requireAllTenants(Role.ADMIN);
         JsonNode patch = bodies.read(body, JsonNode.class, null);
         if (patch == null || !patch.isObject()) {
@@ -206,7 +210,7 @@ public final class SyncApi {
     }
 
     /** {@code DELETE /sync/config}: drops every run-time change; the settings and environment apply again. */
-    public ConfigResponse resetConfig(Caller caller) {
+    public ConfigResponse resetConfig(@ExchangeProperty("caller") Caller caller) {
         caller.requireAllTenants(Role.ADMIN);
         ConfigOverrides next = settings.reset("key '" + caller.name() + "'", clock.instant());
         store.saveConfig(next);

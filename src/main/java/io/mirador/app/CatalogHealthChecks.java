@@ -41,7 +41,7 @@ final class CatalogHealthChecks {
         protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
             try {
                 for (Tenant t : tenants.all()) {
-                    builder.detail("tenant." + t.id() + ".metrics", indexes.of(t.id()).count());
+                    builder.detail("tenant." + t.id() + ".metrics", indexes.of(t.id()).counts().metrics());
                 }
                 builder.up();
             } catch (RuntimeException e) {

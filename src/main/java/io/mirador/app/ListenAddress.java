@@ -20,6 +20,11 @@ final class ListenAddress {
      *                                  configured, or when the port is taken (the HTTP server would only log it)
      */
     static void check(String host, int port, ApiKeys keys) {
+        if (host.matches("[0-9.]+") && !isDottedQuad(host)) {
+            // the JDK reads 127.1 as 127.0.0.1, the HTTP server does not: it would never listen
+            throw new IllegalArgumentException("camel.server.host (MIRADOR_HTTP_HOST): '" + host
+                    + "' is not a full IPv4 address; write all four parts, such as 127.0.0.1");
+        }
         try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
             probe.bind(new java.net.InetSocketAddress(host, port));
         } catch (java.io.IOException e) {
@@ -42,5 +47,18 @@ final class ListenAddress {
         } else {
             LOG.info("{} API key(s) configured: every API request needs one (Authorization: Bearer or X-API-Key)", keys.size());
         }
+    }
+
+    private static boolean isDottedQuad(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 3 || Integer.parseInt(p) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -2,6 +2,8 @@ package io.mirador.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.api.ErrorResponses;
+import io.mirador.api.FrontDoor;
+import io.mirador.api.ResponseHeaders;
 import io.mirador.api.HealthApi;
 import io.mirador.api.RequestBodies;
 import io.mirador.api.SearchApi;
@@ -32,7 +34,10 @@ import io.mirador.sync.TenantSyncOverrides;
 import io.mirador.sync.ValkeySyncStateStore;
 import io.mirador.security.ApiKeys;
 import io.mirador.tenant.Tenants;
+import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 
@@ -41,6 +46,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 
 /**
@@ -64,7 +71,8 @@ public final class MiradorConfiguration implements CamelConfiguration {
         }
         Tenants tenants = Tenants.fromSettings(settings);
         ApiKeys apiKeys = ApiKeys.fromSettings(settings);
-        ListenAddress.check(settings.get("camel.server.host", "127.0.0.1"), settings.getInt("camel.server.port", 8080), apiKeys);
+        int port = settings.getInt("camel.server.port", 8080);
+        ListenAddress.check(settings.get("camel.server.host", "127.0.0.1"), port, apiKeys);
         String defaultTenant = settings.get("mirador.default-tenant", tenants.all().iterator().next().id());
         SyncStateStore store = stateStore(settings, tenants, dataDir, json);
         SyncSettings syncSettings = SyncSettings.fromSettings(settings, name -> System.getenv(name) != null);
@@ -86,6 +94,11 @@ public final class MiradorConfiguration implements CamelConfiguration {
         SourceProbe probe = new SourceProbe(clock);
         RequestBodies bodies = new RequestBodies(json);
 
+        FrontDoor frontDoor = new FrontDoor(context, apiKeys, json, settings.getDuration("mirador.http.body-timeout", "30s"),
+                settings.getInt("camel.server.max-body-size", 1 << 20));
+        bindHttpServer(context, port, frontDoor, settings.getDuration("mirador.http.idle-timeout", "1h"));
+        registry.bind("frontDoor", frontDoor);
+        registry.bind("responseHeaders", new ResponseHeaders());
         registry.bind("objectMapper", json);
         registry.bind("apiKeys", apiKeys);
         registry.bind("sourceHttp", new SourceHttp());
@@ -106,14 +119,38 @@ public final class MiradorConfiguration implements CamelConfiguration {
         for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store)) {
             registry.bind(check.getId(), check);
         }
-        // the gauges of the indexes exist from the start, not only after a first sync
+        // every sync meter exists from the start at zero, not only after a first sync or error
         try {
-            context.addStartupListener((ctx, alreadyStarted) -> tenants.all().forEach(t ->
-                    syncMetrics.indexed(t.id(), indexes.of(t.id()).count())));
+            context.addStartupListener((ctx, alreadyStarted) -> syncMetrics.register(
+                    tenants.all().stream().map(t -> t.id()).toList(), id -> indexes.of(id).counts().metrics()));
         } catch (Exception e) {
             throw new IllegalStateException("cannot register the index gauges", e);
         }
         context.addLifecycleStrategy(new ShutdownSequence(runs, indexes, store));
+    }
+
+    /**
+     * Binds the Vert.x instance the platform HTTP server is built with, so that the server gets its idle timeout,
+     * answers requests it cannot read in the API's error shape, and has the front door as its first route before
+     * it listens.
+     */
+    private static void bindHttpServer(CamelContext context, int port, FrontDoor frontDoor, Duration idleTimeout) {
+        Vertx real = Vertx.vertx();
+        Vertx vertx = ServerHooks.around(real,
+                options -> options.setIdleTimeout((int) idleTimeout.toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS),
+                server -> {
+                    server.invalidRequestHandler(frontDoor::invalidRequest);
+                    VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                            VertxPlatformHttpRouter.getRouterNameFromPort(port));
+                    router.route().order(Integer.MIN_VALUE).handler(frontDoor).failureHandler(frontDoor::failure);
+                });
+        context.getRegistry().bind("vertx", vertx);
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                real.close();
+            }
+        });
     }
 
     /** The state store the settings name: the embedded file (default) or Valkey. */

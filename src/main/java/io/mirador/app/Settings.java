@@ -26,6 +26,19 @@ final class Settings implements Function<String, Optional<String>> {
         return apply(key).orElse(fallback);
     }
 
+    java.time.Duration getDuration(String key, String fallback) {
+        String v = get(key, fallback);
+        try {
+            java.time.Duration d = io.mirador.support.GoDuration.parse(v);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("must be greater than zero");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": '" + v + "': " + e.getMessage());
+        }
+    }
+
     int getInt(String key, int fallback) {
         String v = get(key, Integer.toString(fallback));
         try {

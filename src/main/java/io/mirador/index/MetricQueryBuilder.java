@@ -66,6 +66,9 @@ public final class MetricQueryBuilder {
             top.add(filter(f), f.negated() ? Occur.MUST_NOT : Occur.FILTER);
         }
         foldFamilyParts(top, parsed);
+        QueryLimits.checkCount("types", filters.types().size());
+        QueryLimits.checkCount("units", filters.units().size());
+        QueryLimits.checkCount("labels", filters.labels().size());
         anyOf(top, MetricFields.TYPE, filters.types());
         anyOf(top, MetricFields.UNIT, filters.units());
         for (Map.Entry<String, String> label : filters.labels().entrySet()) {
@@ -219,6 +222,14 @@ public final class MetricQueryBuilder {
     }
 
     private Query pair(String key, String value) {
+        if (key == null || key.isEmpty() || value == null || value.isEmpty()) {
+            throw new QuerySyntaxException("a label filter needs a key and a value (\"*\" for any value)");
+        }
+        QueryLimits.checkWord("the label key", key);
+        if (value.length() > QueryLimits.MAX_PATTERN_LENGTH) {
+            throw new QuerySyntaxException("the value of label " + QueryLimits.abbreviate(key) + " is " + value.length()
+                    + " characters long; at most " + QueryLimits.MAX_PATTERN_LENGTH + " are accepted");
+        }
         if (value.equals("*")) {
             return new TermQuery(new Term(MetricFields.LABEL_KEY, key));
         }
@@ -249,15 +260,19 @@ public final class MetricQueryBuilder {
         return v.indexOf('*') >= 0 || v.indexOf('?') >= 0;
     }
 
-    /** A wildcard query, refused when its automaton would be large enough to slow every search down. */
+    /**
+     * A wildcard query, refused when its pattern is long or has many wildcards (checked before any automaton is
+     * built: building one for thousands of stars is the slow part), or when its automaton would be large
+     * enough to slow every search down.
+     */
     private static Query wildcard(String field, String pattern) {
+        String bounded = QueryLimits.wildcardPattern("the pattern '" + QueryLimits.abbreviate(pattern) + "'", pattern);
         try {
-            Operations.determinize(WildcardQuery.toAutomaton(new Term(field, pattern)),
-                    MAX_WILDCARD_STATES);
+            Operations.determinize(WildcardQuery.toAutomaton(new Term(field, bounded)), MAX_WILDCARD_STATES);
         } catch (TooComplexToDeterminizeException e) {
-            throw new QuerySyntaxException("the pattern '" + pattern + "' is too complex; use fewer wildcards");
+            throw new QuerySyntaxException("the pattern '" + QueryLimits.abbreviate(pattern) + "' is too complex; use fewer wildcards");
         }
-        return new WildcardQuery(new Term(field, pattern), MAX_WILDCARD_STATES);
+        return new WildcardQuery(new Term(field, bounded), MAX_WILDCARD_STATES);
     }
 
     private static boolean isStopWord(String token) {

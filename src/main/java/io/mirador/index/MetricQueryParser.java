@@ -25,6 +25,7 @@ public final class MetricQueryParser {
     private static final Pattern LABEL_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     public ParsedQuery parse(String text) {
+        QueryLimits.checkText("the query", text == null ? "" : text);
         List<String> words = new ArrayList<>();
         List<String> phrases = new ArrayList<>();
         List<ParsedQuery.Filter> filters = new ArrayList<>();
@@ -52,6 +53,7 @@ public final class MetricQueryParser {
             if (s.charAt(i) == '"') {
                 int end = closingQuote(s, i);
                 String phrase = s.substring(i + 1, end).trim();
+                QueryLimits.checkWord("the phrase", phrase);
                 i = end + 1;
                 if (phrase.isEmpty()) {
                     continue;
@@ -72,6 +74,7 @@ public final class MetricQueryParser {
                 }
             }
             String token = s.substring(i, end);
+            QueryLimits.checkWord("the query word", token);
             i = end;
             ParsedQuery.Filter filter = filter(token, negated, start);
             if (filter != null) {

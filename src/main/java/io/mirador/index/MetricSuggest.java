@@ -33,7 +33,9 @@ public final class MetricSuggest {
     private final Analyzer nameWords = MetricAnalyzers.nameWords();
 
     public List<MetricDocument> suggest(TenantIndex index, String typed, int limit) {
+        QueryLimits.checkText("q", typed);
         String prefix = typed.trim().toLowerCase(Locale.ROOT);
+        QueryLimits.checkWord("q", prefix);
         if (prefix.isEmpty()) {
             return List.of();
         }

@@ -438,6 +438,23 @@ public final class TenantIndex implements AutoCloseable {
         return withSearcher(searcher -> searcher.getIndexReader().numDocs());
     }
 
+    /**
+     * What the last commit holds, counted two ways.
+     *
+     * @param metrics   what a search lists: a histogram or summary family counts once
+     * @param documents every document, the parts of families included
+     */
+    public record Counts(int metrics, int documents) {
+    }
+
+    public Counts counts() {
+        return withSearcher(searcher -> {
+            int documents = searcher.getIndexReader().numDocs();
+            int parts = searcher.count(new TermQuery(new Term(MetricFields.FOLDED, "1")));
+            return new Counts(documents - parts, documents);
+        });
+    }
+
     /** Drops uncommitted writes and releases the directory; the last commit stays on disk. */
     @Override
     public void close() {

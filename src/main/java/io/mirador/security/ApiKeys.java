@@ -3,6 +3,7 @@ package io.mirador.security;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -56,12 +57,42 @@ public final class ApiKeys {
         return caller;
     }
 
+    /** The key of an {@code Authorization} header: a bearer token, or the password of basic credentials (Hawtio). */
     private static String bearer(String authorization) {
         if (authorization == null) {
             return null;
         }
         String a = authorization.trim();
-        return a.regionMatches(true, 0, "Bearer ", 0, 7) && a.length() > 7 ? a.substring(7).trim() : null;
+        if (a.regionMatches(true, 0, "Bearer ", 0, 7) && a.length() > 7) {
+            return a.substring(7).trim();
+        }
+        if (a.regionMatches(true, 0, "Basic ", 0, 6) && a.length() > 6) {
+            try {
+                String userAndPassword = new String(Base64.getDecoder().decode(a.substring(6).trim()), StandardCharsets.UTF_8);
+                int colon = userAndPassword.indexOf(':');
+                return colon >= 0 && colon < userAndPassword.length() - 1 ? userAndPassword.substring(colon + 1) : null;
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The caller a key's name stands for, once the key was checked ({@link #authenticate}).
+     *
+     * @throws AccessDeniedException (401) when no key has this name
+     */
+    public Caller named(String name) {
+        if (bySha256.isEmpty()) {
+            return Caller.LOOPBACK;
+        }
+        for (Caller c : bySha256.values()) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        throw AccessDeniedException.unauthorized("the API key is not known");
     }
 
     /** Lower-case hex SHA-256 of a key, as the settings hold it. */

@@ -61,7 +61,7 @@ public final class SyncRuns {
                 // the process stopped mid-sync: that sync failed, and counts as failed
                 SyncStatus interrupted = r.status().interrupted();
                 Instant at = interrupted.endTime() != null ? interrupted.endTime() : clock.instant();
-                recordQuietly(t.id(), r.state().failed(at, interrupted.errors().get(0), r.state().metricsInIndex()), interrupted);
+                recordQuietly(t.id(), r.state().failed(at, interrupted.errors().get(0), indexes.of(t.id()).counts()), interrupted);
             }
         }
     }
@@ -154,15 +154,15 @@ public final class SyncRuns {
         }
         try {
             Instant end = clock.instant();
-            long inIndex = index.count();
+            TenantIndex.Counts inIndex = index.counts();
             SyncStatus status = run.status(SyncStatus.COMPLETED, end, run.warnings());
             TenantSyncRecord last = records.get(run.tenant().id());
             recordQuietly(run.tenant().id(), last.state().succeeded(run.startedAt(), run.isFull(), inIndex), status);
             LOG.info("sync completed: tenant={} strategy={} processed={} added={} updated={} removed={} in_index={} took={}",
                     run.tenant().id(), run.strategy().id(), status.metricsProcessed(), status.metricsAdded(),
-                    status.metricsUpdated(), status.metricsRemoved(), inIndex, GoDuration.format(status.duration()));
+                    status.metricsUpdated(), status.metricsRemoved(), inIndex.metrics(), GoDuration.format(status.duration()));
             run.ended(status);
-            listeners.forEach(l -> l.finished(run, status, inIndex));
+            listeners.forEach(l -> l.finished(run, status, inIndex.metrics()));
         } finally {
             running.remove(run.tenant().id(), run);
         }
@@ -186,13 +186,13 @@ public final class SyncRuns {
             errors.add(reason);
             errors.addAll(run.warnings());
             SyncStatus status = run.status(cancelled ? SyncStatus.CANCELLED : SyncStatus.FAILED, end, errors);
-            long inIndex = index.count();
+            TenantIndex.Counts inIndex = index.counts();
             TenantSyncRecord last = records.get(run.tenant().id());
             recordQuietly(run.tenant().id(), last.state().failed(end, reason, inIndex), status);
             LOG.warn("sync {}: tenant={} strategy={} processed={} took={} reason: {}", status.status(), run.tenant().id(),
                     run.strategy().id(), status.metricsProcessed(), GoDuration.format(status.duration()), reason);
             run.ended(status);
-            listeners.forEach(l -> l.finished(run, status, inIndex));
+            listeners.forEach(l -> l.finished(run, status, inIndex.metrics()));
         } finally {
             running.remove(run.tenant().id(), run);
         }

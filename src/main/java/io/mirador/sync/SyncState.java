@@ -3,9 +3,17 @@ package io.mirador.sync;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import io.mirador.index.TenantIndex;
+
 import java.time.Instant;
 
-/** A tenant's sync history, in the seed's shape ({@code GET /api/v1/metrics/sync/{tenantId}/state}). */
+/**
+ * A tenant's sync history ({@code GET /api/v1/metrics/sync/{tenantId}/state}).
+ *
+ * @param metricsInIndex   the metrics a search lists (a histogram or summary family counts once)
+ * @param documentsInIndex every document of the index: metrics, and the parts of their families
+ *                         ({@code _bucket}, {@code _sum}, {@code _count})
+ */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SyncState(
         String tenantId,
@@ -15,31 +23,32 @@ public record SyncState(
         long successfulSyncs,
         long failedSyncs,
         long metricsInIndex,
+        long documentsInIndex,
         boolean isCurrentlySyncing,
         String lastError,
         Instant lastErrorTime) {
 
     public static SyncState initial(String tenantId) {
-        return new SyncState(tenantId, null, null, 0, 0, 0, 0, false, null, null);
+        return new SyncState(tenantId, null, null, 0, 0, 0, 0, 0, false, null, null);
     }
 
     SyncState started() {
         return new SyncState(tenantId, lastSyncTime, lastFullSyncTime, totalSyncs, successfulSyncs, failedSyncs,
-                metricsInIndex, true, lastError, lastErrorTime);
+                metricsInIndex, documentsInIndex, true, lastError, lastErrorTime);
     }
 
-    SyncState succeeded(Instant at, boolean full, long inIndex) {
+    SyncState succeeded(Instant at, boolean full, TenantIndex.Counts counts) {
         return new SyncState(tenantId, at, full ? at : lastFullSyncTime, totalSyncs + 1, successfulSyncs + 1,
-                failedSyncs, inIndex, false, lastError, lastErrorTime);
+                failedSyncs, counts.metrics(), counts.documents(), false, lastError, lastErrorTime);
     }
 
-    SyncState failed(Instant at, String error, long inIndex) {
+    SyncState failed(Instant at, String error, TenantIndex.Counts counts) {
         return new SyncState(tenantId, lastSyncTime, lastFullSyncTime, totalSyncs + 1, successfulSyncs,
-                failedSyncs + 1, inIndex, false, error, at);
+                failedSyncs + 1, counts.metrics(), counts.documents(), false, error, at);
     }
 
     SyncState idle() {
         return new SyncState(tenantId, lastSyncTime, lastFullSyncTime, totalSyncs, successfulSyncs, failedSyncs,
-                metricsInIndex, false, lastError, lastErrorTime);
+                metricsInIndex, documentsInIndex, false, lastError, lastErrorTime);
     }
 }

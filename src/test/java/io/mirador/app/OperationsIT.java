@@ -128,7 +128,7 @@ class OperationsIT {
         assertThat(operations).containsExactlyInAnyOrderElementsOf(routes);
         assertThat(doc.at("/paths/~1api~1v1~1metrics~1search/post/requestBody/content/application~1json/schema/$ref").asText())
                 .endsWith("SearchRequest");
-        assertThat(doc.at("/components/schemas/SearchResponse")).isNotNull();
+        assertThat(doc.at("/components/schemas/SearchResponse/properties/results").isMissingNode()).isFalse();
     }
 
     private static String check(JsonNode health, String name) {
@@ -166,8 +166,8 @@ class OperationsIT {
         s.put("camel.main.routes-reload-enabled", "true");
         s.put("camel.main.routes-reload-directory", routes.toString());
         try (Mirador dev = Mirador.start(s)) {
-            assertThat(dev.get("/api/v1/metrics/sync/default/state").headers()).doesNotContainKey("x-edited");
-            // an integration team edits a route: the state answer gets a header
+            assertThat(dev.get("/api/v1/metrics/sync/default/state").headers()).doesNotContainKey("cache-control");
+            // an integration team edits a route: the state answer gets a header (one the API may answer)
             Path api = routes.resolve("api.camel.yaml");
             String edited = Files.readString(api).replace("""
                           uri: direct:api-sync-state
@@ -176,14 +176,14 @@ class OperationsIT {
                           uri: direct:api-sync-state
                           steps:
                             - setHeader:
-                                name: X-Edited
-                                constant: "yes"
+                                name: Cache-Control
+                                constant: "no-store"
                     """);
-            assertThat(edited).contains("X-Edited");
+            assertThat(edited).contains("no-store");
             Files.writeString(api, edited);
             Waits.until(Duration.ofSeconds(30), "the edited route to be reloaded",
-                    () -> "yes".equals(dev.get("/api/v1/metrics/sync/default/state").headers().get("x-edited")));
-            assertThat(dev.search("{\"query\":\"observed\"}").get("total").asInt()).isGreaterThanOrEqualTo(0);
+                    () -> "no-store".equals(dev.get("/api/v1/metrics/sync/default/state").headers().get("cache-control")));
+            assertThat(dev.state().get("tenant_id").asText()).isEqualTo("default");
         }
     }
 }

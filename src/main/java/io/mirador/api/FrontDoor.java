@@ -1,0 +1,151 @@
+package io.mirador.api;
+
+import org.apache.camel.Header;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mirador.security.AccessDeniedException;
+import io.mirador.security.ApiKeys;
+import io.mirador.security.Caller;
+import io.mirador.security.Role;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The first handler of every HTTP request, API and {@code /observe} alike, before any route:
+ * <ul>
+ *   <li>nothing is answered before the service is ready: while it starts or stops, every request gets a 503
+ *       in the API's error shape;</li>
+ *   <li>a body that has not arrived whole within {@code bodyTimeout} loses its connection, so a client that
+ *       sends less than its Content-Length cannot hold one;</li>
+ *   <li>a body announced larger than the limit is refused with a 413 at once;</li>
+ *   <li>the caller is known from its key, read from the request headers only ({@code Authorization: Bearer},
+ *       {@code X-API-Key}, or the password of {@code Authorization: Basic}, which Hawtio sends), never from
+ *       the URL; with keys configured, only {@code /observe/health/live} and {@code /ready} answer without one,
+ *       and {@code /observe/jolokia} needs an admin key.</li>
+ * </ul>
+ * The caller reaches the routes as the Vert.x user, which Camel passes on as a header no client can set.
+ */
+public final class FrontDoor implements Handler<RoutingContext> {
+
+    private static final Set<String> OPEN = Set.of("/observe/health/live", "/observe/health/ready");
+
+    private final CamelContext camel;
+    private final ApiKeys keys;
+    private final ObjectMapper json;
+    private final long bodyTimeoutMillis;
+    private final long maxBodyBytes;
+
+    public FrontDoor(CamelContext camel, ApiKeys keys, ObjectMapper json, Duration bodyTimeout, long maxBodyBytes) {
+        this.camel = camel;
+        this.keys = keys;
+        this.json = json;
+        this.bodyTimeoutMillis = bodyTimeout.toMillis();
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (!request.isEnded()) {
+            long timer = ctx.vertx().setTimer(bodyTimeoutMillis, id -> {
+                if (!request.isEnded()) {
+                    request.connection().close();
+                }
+            });
+            ctx.addEndHandler(done -> ctx.vertx().cancelTimer(timer));
+        }
+        if (!camel.isStarted()) {
+            ctx.response().putHeader("Retry-After", "1");
+            reply(ctx.response(), 503, ApiError.of("unavailable", "the service is " + (camel.isStarting() ? "starting" : "stopping")
+                    + "; try again in a moment"));
+            return;
+        }
+        String length = request.getHeader("Content-Length");
+        if (length != null && isLarger(length, maxBodyBytes)) {
+            reply(ctx.response(), 413, ApiError.of("bad_data", "the request body is larger than " + maxBodyBytes + " bytes"));
+            return;
+        }
+        String path = ctx.normalizedPath();
+        Caller caller;
+        try {
+            caller = keys.authenticate(request.getHeader("Authorization"), request.getHeader("X-API-Key"));
+            if (path.equals("/observe/jolokia") || path.startsWith("/observe/jolokia/")) {
+                caller.require(Role.ADMIN);
+            }
+        } catch (AccessDeniedException denied) {
+            if (OPEN.contains(path)) {
+                ctx.next();
+                return;
+            }
+            if (!denied.isAuthenticated()) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            }
+            reply(ctx.response(), denied.isAuthenticated() ? 403 : 401,
+                    ApiError.of(denied.isAuthenticated() ? "forbidden" : "unauthorized", denied.getMessage()));
+            return;
+        }
+        ctx.setUser(User.fromName(caller.name()));
+        ctx.next();
+    }
+
+    /** The caller of an API request, from the user this handler set (the header Camel carries it in). */
+    public Caller caller(@Header("CamelVertxPlatformHttpAuthenticatedUser") Object user) {
+        if (user instanceof User u && u.principal().getString("username") != null) {
+            return keys.named(u.principal().getString("username"));
+        }
+        throw new IllegalStateException("a request reached the API without passing the front door");
+    }
+
+    /** A failure of a later handler (the body limit of the routes): 413 in the API's error shape, others passed on. */
+    public void failure(RoutingContext ctx) {
+        if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
+            reply(ctx.response(), 413, ApiError.of("bad_data", "the request body is larger than " + maxBodyBytes + " bytes"));
+        } else {
+            ctx.next();
+        }
+    }
+
+    /** A request the HTTP server could not read (400, 414, 431), answered in the API's error shape. */
+    public void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status;
+        String message;
+        if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+            status = 414;
+            message = "the request line is too long (at most 4096 bytes)";
+        } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+            status = 431;
+            message = "the request headers are too large (at most 8192 bytes)";
+        } else {
+            status = 400;
+            message = "the request is not valid HTTP";
+        }
+        HttpServerResponse response = request.response();
+        response.putHeader("Connection", "close");
+        reply(response, status, ApiError.of("bad_data", message));
+        response.close();
+    }
+
+    private static boolean isLarger(String contentLength, long max) {
+        try {
+            return Long.parseLong(contentLength.trim()) > max;
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    private void reply(HttpServerResponse response, int status, ApiError error) {
+        try {
+            response.setStatusCode(status).putHeader("Content-Type", "application/json").end(json.writeValueAsString(error));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
