@@ -47,6 +47,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 
@@ -75,58 +76,65 @@ public final class MiradorConfiguration implements CamelConfiguration {
         ListenAddress.check(settings.get("camel.server.host", "127.0.0.1"), port, apiKeys);
         String defaultTenant = settings.get("mirador.default-tenant", tenants.all().iterator().next().id());
         SyncStateStore store = stateStore(settings, tenants, dataDir, json);
-        SyncSettings syncSettings = SyncSettings.fromSettings(settings, name -> System.getenv(name) != null);
-        syncSettings.load(store.loadConfig(), store.configLocation());
-
-        int valuesCap = settings.getInt("mirador.catalog.label-values-cap", 100);
-        PrometheusApi api = new PrometheusApi(new CamelSourceCalls(context.createProducerTemplate()), valuesCap);
-        SeriesReader seriesReader = new SeriesReader(api, settings.getInt("mirador.source.max-series", 30_000), valuesCap,
-                settings.getInt("mirador.source.max-label-values", 100_000));
-        MetricNameReader nameReader = new MetricNameReader(api, settings.getInt("mirador.source.max-names", 100_000));
-
-        TenantIndexes indexes = new TenantIndexes(tenants, dataDir, new MetricDocumentCodec(json));
-        MeterRegistryLookup meters = new MeterRegistryLookup(context);
-        SyncMetrics syncMetrics = new SyncMetrics(meters);
-        TenantSyncOverrides overrides = TenantSyncOverrides.fromSettings(
-                tenants.all().stream().map(t -> t.id()).toList(), settings);
-        RemovalGuard removalGuard = new RemovalGuard(indexes, syncSettings);
-        SyncRuns runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of(syncMetrics), overrides, removalGuard);
-        SourceProbe probe = new SourceProbe(clock);
-        RequestBodies bodies = new RequestBodies(json);
-
-        FrontDoor frontDoor = new FrontDoor(context, apiKeys, json, settings.getDuration("mirador.http.body-timeout", "30s"),
-                settings.getInt("camel.server.max-body-size", 1 << 20));
-        bindHttpServer(context, port, frontDoor, settings.getDuration("mirador.http.idle-timeout", "1h"));
-        registry.bind("frontDoor", frontDoor);
-        registry.bind("responseHeaders", new ResponseHeaders());
-        registry.bind("objectMapper", json);
-        registry.bind("apiKeys", apiKeys);
-        registry.bind("sourceHttp", new SourceHttp());
-        registry.bind("sourceRetryPolicy", new SourceRetryPolicy(() -> new SourceRetryPolicy.Retries(
-                syncSettings.current().maxRetries(), syncSettings.current().retryDelay())));
-        registry.bind("syncRuns", runs);
-        registry.bind("syncSchedule", new SyncSchedule(tenants, runs, syncSettings, clock, overrides, indexes));
-        registry.bind("removalGuard", removalGuard);
-        registry.bind("sourceScan", new SourceScan(api, nameReader, seriesReader));
-        registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(valuesCap)));
-        registry.bind("documentBatches", new DocumentBatches());
-        int readers = settings.getInt("mirador.sync.parallel-reads", 2) * tenants.all().size();
-        registry.bind("syncReads", context.getExecutorServiceManager().newFixedThreadPool(this, "sync-read", readers));
-        registry.bind("errorResponses", new ErrorResponses(json));
-        registry.bind("searchApi", new SearchApi(bodies, indexes, new MetricSearch(), defaultTenant, meters));
-        registry.bind("syncApi", new SyncApi(bodies, tenants, runs, syncSettings, store, defaultTenant, clock));
-        registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, probe, overrides, clock));
-        for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store)) {
-            registry.bind(check.getId(), check);
-        }
-        // every sync meter exists from the start at zero, not only after a first sync or error
         try {
-            context.addStartupListener((ctx, alreadyStarted) -> syncMetrics.register(
-                    tenants.all().stream().map(t -> t.id()).toList(), id -> indexes.of(id).counts().metrics()));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot register the index gauges", e);
+            SyncSettings syncSettings = SyncSettings.fromSettings(settings, name -> System.getenv(name) != null);
+            syncSettings.load(store.loadConfig(), store.configLocation());
+
+            int valuesCap = settings.getInt("mirador.catalog.label-values-cap", 100);
+            PrometheusApi api = new PrometheusApi(new CamelSourceCalls(context.createProducerTemplate()), valuesCap);
+            SeriesReader seriesReader = new SeriesReader(api, settings.getInt("mirador.source.max-series", 30_000), valuesCap,
+                    settings.getInt("mirador.source.max-label-values", 100_000));
+            MetricNameReader nameReader = new MetricNameReader(api, settings.getInt("mirador.source.max-names", 100_000));
+
+            TenantIndexes indexes = new TenantIndexes(tenants, dataDir, new MetricDocumentCodec(json));
+            MeterRegistryLookup meters = new MeterRegistryLookup(context);
+            SyncMetrics syncMetrics = new SyncMetrics(meters);
+            TenantSyncOverrides overrides = TenantSyncOverrides.fromSettings(
+                    tenants.all().stream().map(t -> t.id()).toList(), settings);
+            RemovalGuard removalGuard = new RemovalGuard(indexes, syncSettings);
+            SyncRuns runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of(syncMetrics), overrides, removalGuard);
+            SourceProbe probe = new SourceProbe(clock);
+            RequestBodies bodies = new RequestBodies(json);
+
+            FrontDoor frontDoor = new FrontDoor(context, apiKeys, json, settings.getDuration("mirador.http.body-timeout", "30s"),
+                    settings.getInt("camel.server.max-body-size", 1 << 20));
+            bindHttpServer(context, port, frontDoor, settings.getDuration("mirador.http.idle-timeout", "1h"));
+            registry.bind("frontDoor", frontDoor);
+            registry.bind("responseHeaders", new ResponseHeaders());
+            registry.bind("objectMapper", json);
+            registry.bind("apiKeys", apiKeys);
+            registry.bind("sourceHttp", new SourceHttp());
+            CountDownLatch stopping = new CountDownLatch(1);
+            registry.bind("sourceRetryPolicy", new SourceRetryPolicy(() -> new SourceRetryPolicy.Retries(
+                    syncSettings.current().maxRetries(), syncSettings.current().retryDelay()), stopping));
+            registry.bind("syncRuns", runs);
+            registry.bind("syncSchedule", new SyncSchedule(tenants, runs, syncSettings, clock, overrides, indexes));
+            registry.bind("removalGuard", removalGuard);
+            registry.bind("sourceScan", new SourceScan(api, nameReader, seriesReader));
+            registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(valuesCap)));
+            registry.bind("documentBatches", new DocumentBatches());
+            int readers = settings.getInt("mirador.sync.parallel-reads", 2) * tenants.all().size();
+            registry.bind("syncReads", context.getExecutorServiceManager().newFixedThreadPool(this, "sync-read", readers));
+            registry.bind("errorResponses", new ErrorResponses(json));
+            registry.bind("searchApi", new SearchApi(bodies, indexes, new MetricSearch(), defaultTenant, meters));
+            registry.bind("syncApi", new SyncApi(bodies, tenants, runs, syncSettings, store, defaultTenant, clock));
+            registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, probe, overrides, clock));
+            for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store)) {
+                registry.bind(check.getId(), check);
+            }
+            // every sync meter exists from the start at zero, not only after a first sync or error
+            try {
+                context.addStartupListener((ctx, alreadyStarted) -> syncMetrics.register(
+                        tenants.all().stream().map(t -> t.id()).toList(), id -> indexes.of(id).counts().metrics()));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot register the index gauges", e);
+            }
+            context.addLifecycleStrategy(new ShutdownSequence(runs, indexes, store, stopping));
+        } catch (RuntimeException e) {
+            // nothing started: the store's connections and threads must not outlive the failed start
+            store.close();
+            throw e;
         }
-        context.addLifecycleStrategy(new ShutdownSequence(runs, indexes, store));
     }
 
     /**

@@ -8,6 +8,8 @@ import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CountDownLatch;
+
 /**
  * Orders a stop: when Camel starts stopping, running syncs are cancelled (they stop at their next batch
  * boundary, roll back and record {@code cancelled} while Camel waits for in-flight exchanges); when Camel
@@ -20,9 +22,12 @@ final class ShutdownSequence extends LifecycleStrategySupport {
     private final SyncRuns runs;
     private final TenantIndexes indexes;
     private final SyncStateStore store;
+    private final CountDownLatch stopping;
 
-    ShutdownSequence(SyncRuns runs, TenantIndexes indexes, SyncStateStore store) {
+    /** @param stopping counted down when the stop begins: source calls waiting to be retried give up */
+    ShutdownSequence(SyncRuns runs, TenantIndexes indexes, SyncStateStore store, CountDownLatch stopping) {
         this.runs = runs;
+        this.stopping = stopping;
         this.indexes = indexes;
         this.store = store;
     }
@@ -33,6 +38,7 @@ final class ShutdownSequence extends LifecycleStrategySupport {
             LOG.info("stopping: cancelling {} running sync(s) at their next batch", runs.runningSyncs().size());
         }
         runs.cancelAll("cancelled: the service is stopping");
+        stopping.countDown();
     }
 
     @Override

@@ -8,13 +8,15 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The {@code retryWhile} of the {@code source-retries} route configuration: retries a source call that
  * failed for a reason that may pass (unreachable, 429, 5xx) up to {@code max_retries} times, waiting
  * {@code retry_delay}, then twice as long each time. Reads the sync config in force, so a change made
- * through the API applies to the next retry.
+ * through the API applies to the next retry. A stop of the service ends every wait at once, without a retry.
  */
 public final class SourceRetryPolicy {
 
@@ -27,9 +29,15 @@ public final class SourceRetryPolicy {
     }
 
     private final Supplier<Retries> retries;
+    private final CountDownLatch stopping;
 
-    public SourceRetryPolicy(Supplier<Retries> retries) {
+    /**
+     * @param stopping counted down when the service stops: a call waiting for its next try gives up at once
+     *                 (Camel's own redelivery wait would hold the stop until its shutdown timeout)
+     */
+    public SourceRetryPolicy(Supplier<Retries> retries, CountDownLatch stopping) {
         this.retries = retries;
+        this.stopping = stopping;
     }
 
     public boolean shouldRetry(Exchange exchange) {
@@ -49,9 +57,19 @@ public final class SourceRetryPolicy {
             return false;
         }
         Duration delay = delay(now.delay(), attempt);
-        exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay.toMillis());
         LOG.warn("{} failed: {}; retry {} of {} in {}", request, failure.getMessage(), attempt, max,
                 GoDuration.format(delay));
+        try {
+            if (stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.info("{}: no retry, the service is stopping", request);
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        // waited here, where a stop ends the wait: Camel retries at once
+        exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, 0L);
         return true;
     }
 

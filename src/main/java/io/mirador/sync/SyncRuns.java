@@ -97,16 +97,20 @@ public final class SyncRuns {
     }
 
     /**
-     * The strategy a sync started now would use: the tenant's or the configured one, or for hybrid, full
-     * when the full-sync interval has passed since the last successful full sync.
+     * The strategy a sync started now would use: full for an index being rebuilt; else the tenant's or the
+     * configured one, or for hybrid, full when the full-sync interval has passed since the last successful full sync.
      */
     public SyncStrategy planned(String tenantId, SyncConfig config, Instant now) {
+        if (indexes.of(tenantId).isRebuilding()) {
+            // an index moved aside as corrupt is empty: only a full sync fills it
+            return SyncStrategy.FULL;
+        }
         SyncStrategy strategy = overrides.strategy(tenantId, config);
         if (strategy != SyncStrategy.HYBRID) {
             return strategy;
         }
         Instant lastFull = records.get(tenantId).state().lastFullSyncTime();
-        return lastFull == null || indexes.of(tenantId).isRebuilding() || !lastFull.plus(config.fullSyncInterval()).isAfter(now)
+        return lastFull == null || !lastFull.plus(config.fullSyncInterval()).isAfter(now)
                 ? SyncStrategy.FULL : SyncStrategy.INCREMENTAL;
     }
 

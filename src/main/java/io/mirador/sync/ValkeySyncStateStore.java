@@ -1,6 +1,5 @@
 package io.mirador.sync;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.support.GoDuration;
 import org.redisson.Redisson;
@@ -73,7 +72,12 @@ public final class ValkeySyncStateStore implements SyncStateStore {
                 .setConnectTimeout(1000).setTimeout(1000).setRetryAttempts(0).setConnectionMinimumIdleSize(1)
                 .setConnectionPoolSize(2).setSubscriptionConnectionMinimumIdleSize(0);
         this.redis = Redisson.create(config);
-        takeNewerFromValkey();
+        try {
+            takeNewerFromValkey();
+        } catch (RuntimeException e) {
+            redis.shutdown();
+            throw e;
+        }
         this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "valkey-state-reconcile");
             t.setDaemon(true);
@@ -135,9 +139,12 @@ public final class ValkeySyncStateStore implements SyncStateStore {
         }
     }
 
+    /** The config Valkey holds, checked as a PUT's would be before it may replace the file's. */
     private ConfigOverrides parseConfig(String text) {
         try {
-            return ConfigOverrides.fromJson(json.readTree(text));
+            ConfigOverrides config = ConfigOverrides.fromJson(json.readTree(text));
+            config.read();
+            return config;
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("the sync config in Valkey (" + configKey() + ") is not valid: "
                     + e.getMessage() + "; fix or delete the key", e);
