@@ -146,7 +146,7 @@ public final class ValkeySyncStateStore implements SyncStateStore {
             config.read();
             return config;
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("the sync config in Valkey (" + configKey() + ") is not valid: "
+            throw new IllegalArgumentException("the sync config stored in Valkey key " + configKey() + " is not valid: "
                     + e.getMessage() + "; fix or delete the key", e);
         }
     }
