@@ -2,10 +2,16 @@ package io.mirador.app;
 
 import org.apache.camel.CamelContext;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** Reads settings from application.properties, with {@code {{env:NAME:default}}} placeholders resolved; blank means unset. */
+/**
+ * Reads settings from application.properties (and {@code -D} overrides), with {@code {{env:NAME:default}}}
+ * placeholders resolved; blank means unset; any setting may instead be read from a file ({@code <key>-file}).
+ */
 final class Settings implements Function<String, Optional<String>> {
 
     private final CamelContext context;
@@ -14,8 +20,31 @@ final class Settings implements Function<String, Optional<String>> {
         this.context = context;
     }
 
+    /**
+     * The setting's value; when it is not set, the content of the file named by {@code <key>-file}, so that a
+     * secret (a source token, a password) can be handed over as a mounted file rather than on a command line,
+     * where every process listing shows it.
+     *
+     * @throws IllegalArgumentException naming {@code <key>-file} when that file cannot be read
+     */
     @Override
     public Optional<String> apply(String key) {
+        Optional<String> value = raw(key);
+        if (value.isPresent()) {
+            return value;
+        }
+        Optional<String> file = raw(key + "-file");
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(Path.of(file.get())).trim()).filter(v -> !v.isEmpty());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(key + "-file: cannot read '" + file.get() + "' (" + e.getMessage() + ")");
+        }
+    }
+
+    private Optional<String> raw(String key) {
         return context.getPropertiesComponent().resolveProperty(key)
                 .map(v -> context.resolvePropertyPlaceholders(v))
                 .map(String::trim)

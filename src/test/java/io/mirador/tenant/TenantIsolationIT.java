@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Tenants on real sources: two VictoriaMetrics never see each other's metrics, each tenant has its own
@@ -76,6 +77,19 @@ class TenantIsolationIT {
                     mirador.syncNow(true);
                     assertThat(names(mirador, "default")).containsExactly("cluster_side_requests_total");
                 }
+                // the token from a file, as a mounted secret is handed over: never on the command line
+                Path token = dir.resolve("token");
+                Files.writeString(token, "tenant-token\n");
+                s.remove("mirador.tenant.default.bearer-token");
+                s.put("mirador.tenant.default.bearer-token-file", token.toString());
+                s.put("mirador.data-dir", dir.resolve("data-file").toString());
+                try (Mirador mirador = Mirador.start(s)) {
+                    mirador.syncNow(true);
+                    assertThat(names(mirador, "default")).containsExactly("cluster_side_requests_total");
+                }
+                s.put("mirador.tenant.default.bearer-token-file", dir.resolve("missing").toString());
+                assertThatThrownBy(() -> Mirador.start(s).close()).hasStackTraceContaining("mirador.tenant.default.bearer-token-file");
+                s.remove("mirador.tenant.default.bearer-token-file");
                 // with a wrong token vmauth refuses (1.79 answers 400): the sync fails, saying why
                 s.put("mirador.tenant.default.bearer-token", "wrong");
                 s.put("mirador.data-dir", dir.resolve("data-wrong").toString());
