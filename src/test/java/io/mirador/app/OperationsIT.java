@@ -65,6 +65,42 @@ class OperationsIT {
         assertThat(metric("camel_exchanges_total", "routeId=\"sync-run\"")).isGreaterThanOrEqualTo(1);
     }
 
+    /** Every sync counter exists at zero, with its help text, before any sync or error: rate() and alerts see it. */
+    @Test
+    void should_expose_every_sync_meter_at_zero_before_the_first_sync() throws Exception {
+        Map<String, String> s = Mirador.settings(vm.url(), dir.resolve("fresh"));
+        try (Mirador fresh = Mirador.start(s)) {
+            String text = fresh.get("/observe/metrics").body();
+            for (String strategy : List.of("full", "incremental")) {
+                for (String status : List.of("failed", "cancelled")) {
+                    assertThat(metricOf(fresh, "mirador_metrics_metadata_sync_errors_total",
+                            "status=\"" + status + "\",strategy=\"" + strategy + "\"")).isZero();
+                }
+                assertThat(metricOf(fresh, "mirador_metrics_metadata_sync_total", "strategy=\"" + strategy + "\"")).isZero();
+                assertThat(metricOf(fresh, "mirador_metrics_metadata_sync_success_total", "strategy=\"" + strategy + "\"")).isZero();
+            }
+            assertThat(text).contains("# HELP mirador_metrics_metadata_sync_errors_total Syncs that failed");
+            assertThat(text).contains("# HELP mirador_metrics_metadata_indexed Metrics");
+        }
+    }
+
+    /** Both ways of asking for a sync answer the same result: counts, duration both ways, start and end. */
+    @Test
+    void should_answer_one_result_shape_from_both_sync_endpoints() {
+        JsonNode byPath = mirador.post("/api/v1/metrics/sync/default?forceFull=true", null).ok();
+        JsonNode byBody = mirador.post("/api/v1/metrics/sync", "{\"tenant_id\":\"default\",\"force_full_sync\":true}").ok();
+
+        List<String> pathFields = new ArrayList<>();
+        byPath.get("result").fieldNames().forEachRemaining(pathFields::add);
+        List<String> bodyFields = new ArrayList<>();
+        byBody.fieldNames().forEachRemaining(bodyFields::add);
+        assertThat(bodyFields).containsExactlyElementsOf(pathFields);
+        assertThat(pathFields).contains("metrics_processed", "metrics_added", "metrics_updated", "metrics_removed",
+                "duration", "duration_ms", "start_time", "end_time", "status", "strategy", "tenant_id");
+        assertThat(byBody.get("status").asText()).isEqualTo("completed");
+        assertThat(byBody.get("metrics_processed").asInt()).isEqualTo(30);
+    }
+
     @Test
     void should_count_failed_syncs_and_report_the_source_down_without_losing_readiness() throws Exception {
         mirador.syncNow(true);
@@ -151,7 +187,7 @@ class OperationsIT {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        return 0;
+        throw new AssertionError("no series " + name + " with " + labelPart + " at /observe/metrics");
     }
 
     @Test
