@@ -403,6 +403,21 @@ class SearchIT {
         assertThat(strings(family.get("label_keys"))).doesNotContain("le");
     }
 
+    /** The state counts metrics as a search lists them (a family once), and names the documents apart. */
+    @Test
+    void should_count_in_the_state_what_a_search_lists_and_the_documents_apart() {
+        // when
+        JsonNode state = mirador.state();
+        JsonNode all = search(Map.of("query", "", "limit", 1000));
+
+        // then
+        assertThat(state.get("metrics_in_index").asInt()).isEqualTo(all.get("total").asInt());
+        // the histogram's three parts and the summary's two are documents a search folds into their families
+        assertThat(state.get("documents_in_index").asInt()).isEqualTo(all.get("total").asInt() + 5);
+        JsonNode health = mirador.get("/api/v1/metrics/health").ok();
+        assertThat(health.get("tenants").get(0).get("metrics_in_index").asInt()).isEqualTo(all.get("total").asInt());
+    }
+
     @Test
     void should_find_the_part_itself_when_the_query_is_the_exact_part_name() {
         // when
