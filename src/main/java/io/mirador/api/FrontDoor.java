@@ -10,9 +10,17 @@ import io.mirador.security.Role;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 
 import java.time.Duration;
 import java.util.Set;
@@ -24,7 +32,8 @@ import java.util.Set;
  *       in the API's error shape;</li>
  *   <li>a body that has not arrived whole within {@code bodyTimeout} loses its connection, so a client that
  *       sends less than its Content-Length cannot hold one;</li>
- *   <li>a body announced larger than the limit is refused with a 413 at once;</li>
+ *   <li>a body announced larger than the limit is refused with a 413 at once, and an API body that is not JSON
+ *       in UTF-8 with a 415;</li>
  *   <li>the caller is known from its key, read from the request headers only ({@code Authorization: Bearer},
  *       {@code X-API-Key}, or the password of {@code Authorization: Basic}, which Hawtio sends), never from
  *       the URL; with keys configured, only {@code /observe/health/live} and {@code /ready} answer without one,
@@ -33,6 +42,8 @@ import java.util.Set;
  * The caller reaches the routes as the Vert.x user, which Camel passes on as a header no client can set.
  */
 public final class FrontDoor implements Handler<RoutingContext> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
 
     private static final Set<String> OPEN = Set.of("/observe/health/live", "/observe/health/ready");
 
@@ -73,6 +84,9 @@ public final class FrontDoor implements Handler<RoutingContext> {
             return;
         }
         String path = ctx.normalizedPath();
+        if (refusesBody(ctx, path)) {
+            return;
+        }
         Caller caller;
         try {
             caller = keys.authenticate(request.getHeader("Authorization"), request.getHeader("X-API-Key"));
@@ -95,6 +109,76 @@ public final class FrontDoor implements Handler<RoutingContext> {
         ctx.next();
     }
 
+    /**
+     * Checks what the HTTP server's router would refuse in plain text, before it sees the request: an HTTP/1.1
+     * request without a valid Host, a query or path that is not valid percent-encoding, an {@code Expect} other
+     * than {@code 100-continue}. Answers those in the API's error shape and returns false; else true.
+     */
+    public boolean admit(HttpServerRequest request) {
+        if (request.version() == HttpVersion.HTTP_1_1 && request.authority() == null) {
+            request.response().putHeader("Connection", "close");
+            reply(request.response(), 400, ApiError.of("bad_data", "an HTTP/1.1 request needs a valid Host header"));
+            return false;
+        }
+        String broken = badEscape(request.path()) ? "path" : badEscape(request.query()) ? "query string" : null;
+        if (broken != null) {
+            reply(request.response(), 400, ApiError.of("bad_data", "the " + broken + " is not valid percent-encoding"));
+            return false;
+        }
+        String expect = request.getHeader("Expect");
+        if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
+            reply(request.response(), 417, ApiError.of("bad_data", "Expect: only 100-continue is understood"));
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean badEscape(String text) {
+        if (text == null || text.indexOf('%') < 0) {
+            return false;
+        }
+        try {
+            URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+            return false;
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Refuses an API request body that is not JSON in UTF-8 with a 415, before any handler decodes it: a form or
+     * multipart body would otherwise be decoded (or dropped) by the HTTP server, and an unknown charset fail.
+     */
+    private boolean refusesBody(RoutingContext ctx, String path) {
+        HttpServerRequest request = ctx.request();
+        boolean hasBody = request.getHeader("Transfer-Encoding") != null
+                || request.getHeader("Content-Length") != null && !request.getHeader("Content-Length").trim().equals("0");
+        if (!hasBody || !(path.equals("/api") || path.startsWith("/api/"))) {
+            return false;
+        }
+        List<String> types = request.headers().getAll("Content-Type");
+        if (types.size() == 1 && isJson(types.get(0))) {
+            return false;
+        }
+        reply(ctx.response(), 415, ApiError.of("bad_data",
+                "the body must be JSON sent with 'Content-Type: application/json' (UTF-8), once"));
+        return true;
+    }
+
+    private static boolean isJson(String contentType) {
+        String[] parts = contentType.split(";");
+        if (!parts[0].trim().equalsIgnoreCase("application/json")) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim().toLowerCase(Locale.ROOT);
+            if (!p.isEmpty() && !p.equals("charset=utf-8") && !p.equals("charset=\"utf-8\"")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The caller of an API request, from the user this handler set (the header Camel carries it in). */
     public Caller caller(@Header("CamelVertxPlatformHttpAuthenticatedUser") Object user) {
         if (user instanceof User u && u.principal().getString("username") != null) {
@@ -103,12 +187,24 @@ public final class FrontDoor implements Handler<RoutingContext> {
         throw new IllegalStateException("a request reached the API without passing the front door");
     }
 
-    /** A failure of a later handler (the body limit of the routes): 413 in the API's error shape, others passed on. */
+    /**
+     * A failure of a later handler that the routes did not answer (the body limit, a body the server could not
+     * decode), in the API's error shape: a 4xx as it is, anything else a 500 without details.
+     */
     public void failure(RoutingContext ctx) {
-        if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
-            reply(ctx.response(), 413, ApiError.of("bad_data", "the request body is larger than " + maxBodyBytes + " bytes"));
-        } else {
+        if (ctx.response().headWritten()) {
             ctx.next();
+            return;
+        }
+        int status = ctx.statusCode();
+        if (status == 413) {
+            reply(ctx.response(), 413, ApiError.of("bad_data", "the request body is larger than " + maxBodyBytes + " bytes"));
+        } else if (status >= 400 && status < 500) {
+            reply(ctx.response(), status, ApiError.of(status == 404 ? "not_found" : "bad_data",
+                    "the request cannot be read (" + status + ")"));
+        } else {
+            LOG.error("request {} {} failed before reaching a route", ctx.request().method(), ctx.normalizedPath(), ctx.failure());
+            reply(ctx.response(), 500, ApiError.of("internal", "internal error; the service log has the details"));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.mirador.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -13,8 +14,10 @@ public final class RequestBodies {
 
     private final ObjectMapper json;
 
+    /** @param json the service's mapping; bodies are read strictly: nothing after the value, no fractions for integers */
     public RequestBodies(ObjectMapper json) {
-        this.json = json;
+        this.json = json.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     }
 
     /** Reads {@code body} as {@code type}; an empty body reads as {@code empty}. */

@@ -151,7 +151,8 @@ public final class MiradorConfiguration implements CamelConfiguration {
                     VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                             VertxPlatformHttpRouter.getRouterNameFromPort(port));
                     router.route().order(Integer.MIN_VALUE).handler(frontDoor).failureHandler(frontDoor::failure);
-                });
+                },
+                frontDoor::admit);
         context.getRegistry().bind("vertx", vertx);
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
