@@ -151,13 +151,15 @@ public final class FrontDoor implements Handler<RoutingContext> {
      */
     private boolean refusesBody(RoutingContext ctx, String path) {
         HttpServerRequest request = ctx.request();
-        boolean hasBody = request.getHeader("Transfer-Encoding") != null
-                || request.getHeader("Content-Length") != null && !request.getHeader("Content-Length").trim().equals("0");
-        if (!hasBody || !(path.equals("/api") || path.startsWith("/api/"))) {
+        if (!(path.equals("/api") || path.startsWith("/api/"))) {
             return false;
         }
+        boolean hasBody = request.getHeader("Transfer-Encoding") != null
+                || request.getHeader("Content-Length") != null && !request.getHeader("Content-Length").trim().equals("0");
         List<String> types = request.headers().getAll("Content-Type");
-        if (types.size() == 1 && isJson(types.get(0))) {
+        // a charset is read even from an empty body: an unknown one must not get that far
+        boolean typed = !types.isEmpty() && types.stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains("charset"));
+        if (!hasBody && !typed || types.size() == 1 && isJson(types.get(0))) {
             return false;
         }
         reply(ctx.response(), 415, ApiError.of("bad_data",
