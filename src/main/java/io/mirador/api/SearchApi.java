@@ -46,10 +46,15 @@ public final class SearchApi {
     private final MetricSuggest suggest = new MetricSuggest();
     private final String defaultTenant;
     private final Supplier<MeterRegistry> meters;
+    private final SearchesInFlight inFlight;
 
-    /** @param meters where {@code mirador_search_duration} (by tenant and endpoint) is recorded */
+    /**
+     * @param meters   where {@code mirador_search_duration} (by tenant and endpoint) is recorded
+     * @param inFlight counts the searches being answered, so that syncs give way to them
+     */
     public SearchApi(RequestBodies bodies, TenantIndexes indexes, MetricSearch search, String defaultTenant,
-                     Supplier<MeterRegistry> meters) {
+                     Supplier<MeterRegistry> meters, SearchesInFlight inFlight) {
+        this.inFlight = inFlight;
         this.bodies = bodies;
         this.indexes = indexes;
         this.search = search;
@@ -64,6 +69,15 @@ public final class SearchApi {
     }
 
     public SearchResponse search(@Body String body, @ExchangeProperty("caller") Caller caller) {
+        inFlight.enter();
+        try {
+            return searchNow(body, caller);
+        } finally {
+            inFlight.leave();
+        }
+    }
+
+    private SearchResponse searchNow(String body, Caller caller) {
         long started = System.nanoTime();
         SearchRequest request = bodies.read(body, SearchRequest.class, SearchRequest.EMPTY);
         String tenant = request.tenantId() == null || request.tenantId().isEmpty() ? defaultTenant : request.tenantId();
@@ -111,6 +125,15 @@ public final class SearchApi {
     /** {@code GET /api/v1/metrics/suggest?q=&tenant_id=&limit=}: names completing what was typed. */
     public SuggestResponse suggest(@Header("q") String typed, @Header("tenant_id") String tenantId,
                                    @Header("limit") String limitText, @ExchangeProperty("caller") Caller caller) {
+        inFlight.enter();
+        try {
+            return suggestNow(typed, tenantId, limitText, caller);
+        } finally {
+            inFlight.leave();
+        }
+    }
+
+    private SuggestResponse suggestNow(String typed, String tenantId, String limitText, Caller caller) {
         long started = System.nanoTime();
         String tenant = tenantId == null || tenantId.isEmpty() ? defaultTenant : tenantId;
         caller.require(Role.READ, tenant);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.api.ErrorResponses;
 import io.mirador.api.FrontDoor;
 import io.mirador.api.ResponseHeaders;
+import io.mirador.api.SearchesInFlight;
 import io.mirador.api.HealthApi;
 import io.mirador.api.RequestBodies;
 import io.mirador.api.SearchApi;
@@ -19,6 +20,7 @@ import io.mirador.source.SeriesReader;
 import io.mirador.source.SourceHttp;
 import io.mirador.source.SourceProbe;
 import io.mirador.source.SourceRetryPolicy;
+import io.mirador.support.DutyCycle;
 import io.mirador.support.Json;
 import io.mirador.sync.CatalogWriter;
 import io.mirador.sync.DocumentBatches;
@@ -81,7 +83,9 @@ public final class MiradorConfiguration implements CamelConfiguration {
             syncSettings.load(store.loadConfig(), store.configLocation());
 
             int valuesCap = settings.getInt("mirador.catalog.label-values-cap", 100);
-            PrometheusApi api = new PrometheusApi(new CamelSourceCalls(context.createProducerTemplate()), valuesCap);
+            SearchesInFlight searches = new SearchesInFlight();
+            DutyCycle syncPace = syncPace(settings, searches);
+            PrometheusApi api = new PrometheusApi(new CamelSourceCalls(context.createProducerTemplate()), valuesCap, syncPace);
             SeriesReader seriesReader = new SeriesReader(api, settings.getInt("mirador.source.max-series", 30_000), valuesCap,
                     settings.getInt("mirador.source.max-label-values", 100_000));
             MetricNameReader nameReader = new MetricNameReader(api, settings.getInt("mirador.source.max-names", 100_000));
@@ -111,12 +115,12 @@ public final class MiradorConfiguration implements CamelConfiguration {
             registry.bind("syncSchedule", new SyncSchedule(tenants, runs, syncSettings, clock, overrides, indexes));
             registry.bind("removalGuard", removalGuard);
             registry.bind("sourceScan", new SourceScan(api, nameReader, seriesReader));
-            registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(valuesCap)));
+            registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(valuesCap), syncPace));
             registry.bind("documentBatches", new DocumentBatches());
             int readers = settings.getInt("mirador.sync.parallel-reads", 2) * tenants.all().size();
             registry.bind("syncReads", context.getExecutorServiceManager().newFixedThreadPool(this, "sync-read", readers));
             registry.bind("errorResponses", new ErrorResponses(json));
-            registry.bind("searchApi", new SearchApi(bodies, indexes, new MetricSearch(), defaultTenant, meters));
+            registry.bind("searchApi", new SearchApi(bodies, indexes, new MetricSearch(), defaultTenant, meters, searches));
             registry.bind("syncApi", new SyncApi(bodies, tenants, runs, syncSettings, store, defaultTenant, clock));
             registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, probe, overrides, clock));
             for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store)) {
@@ -160,6 +164,27 @@ public final class MiradorConfiguration implements CamelConfiguration {
                 real.close();
             }
         });
+    }
+
+    /**
+     * How syncs give way to searches: while a search is answered, each sync thread takes at most this share of a
+     * core ({@code mirador.sync.cpu-share-while-searching}; 1 gives no way).
+     */
+    private static DutyCycle syncPace(Settings settings, SearchesInFlight searches) {
+        String text = settings.get("mirador.sync.cpu-share-while-searching", "0.5");
+        double share;
+        try {
+            share = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            share = -1;
+        }
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("mirador.sync.cpu-share-while-searching: '" + text
+                    + "' is not a share of a core above 0 and at most 1");
+        }
+        Duration work = Duration.ofMillis(2);
+        return share == 1 ? DutyCycle.never()
+                : new DutyCycle(searches::any, work, Duration.ofNanos((long) (work.toNanos() * (1 - share) / share)));
     }
 
     /** The state store the settings name: the embedded file (default) or Valkey. */

@@ -2,6 +2,7 @@ package io.mirador.source;
 
 import io.mirador.catalog.MetricMetadata;
 import io.mirador.catalog.SeriesAccumulator;
+import io.mirador.support.DutyCycle;
 import io.mirador.tenant.Tenant;
 
 import java.net.URLEncoder;
@@ -19,10 +20,13 @@ public final class PrometheusApi {
 
     private final SourceCalls calls;
     private final int valuesCap;
+    private final DutyCycle pace;
 
-    public PrometheusApi(SourceCalls calls, int valuesCap) {
+    /** @param pace gives way to searches while series answers are read */
+    public PrometheusApi(SourceCalls calls, int valuesCap, DutyCycle pace) {
         this.calls = calls;
         this.valuesCap = valuesCap;
+        this.pace = pace;
     }
 
     /** {@code /api/v1/label/<label>/values}: distinct values of a label among the series matching the selectors. */
@@ -49,8 +53,10 @@ public final class PrometheusApi {
     public Map<String, SeriesAccumulator> seriesOfListedNames(Tenant tenant, List<String> selectors, TimeWindow window) {
         return calls.call(request(tenant, "/api/v1/series", windowParams(window, selectors), true, body -> {
             Map<String, SeriesAccumulator> page = new LinkedHashMap<>();
-            PrometheusResponses.series(body, (name, labels) ->
-                    page.computeIfAbsent(name, n -> new SeriesAccumulator(n, valuesCap)).addSeries(labels));
+            PrometheusResponses.series(body, (name, labels) -> {
+                page.computeIfAbsent(name, n -> new SeriesAccumulator(n, valuesCap)).addSeries(labels);
+                pace.pace();
+            });
             if (page.isEmpty()) {
                 throw new SourceAnswerException("the source answered no series for metric names it listed");
             }

@@ -7,6 +7,7 @@ import io.mirador.catalog.MetricMerger;
 import io.mirador.catalog.MetricObservation;
 import io.mirador.index.TenantIndex;
 import io.mirador.index.TenantIndexes;
+import io.mirador.support.DutyCycle;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +24,13 @@ public final class CatalogWriter {
 
     private final TenantIndexes indexes;
     private final MetricMerger merger;
+    private final DutyCycle pace;
 
-    public CatalogWriter(TenantIndexes indexes, MetricMerger merger) {
+    /** @param pace gives way to searches while documents are made and written */
+    public CatalogWriter(TenantIndexes indexes, MetricMerger merger, DutyCycle pace) {
         this.indexes = indexes;
         this.merger = merger;
+        this.pace = pace;
     }
 
     public List<MetricDocument> documents(SyncRun run, List<MetricObservation> observations) {
@@ -54,6 +58,7 @@ public final class CatalogWriter {
                 run.countUpdated();
             }
             out.add(MetricMerger.settle(before, next));
+            pace.pace();
             if (family.role() == Families.Role.HISTOGRAM_BUCKETS) {
                 // the family's own document is derived, not a series name: not counted
                 MetricDocument head = committed.get(family.base());
@@ -107,6 +112,7 @@ public final class CatalogWriter {
                 TenantIndex index = indexes.of(run.tenant().id());
                 for (MetricDocument doc : batch) {
                     index.write(doc, run.id());
+                    pace.pace();
                 }
             }
         } catch (RuntimeException e) {

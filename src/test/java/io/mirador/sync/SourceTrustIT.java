@@ -133,6 +133,67 @@ class SourceTrustIT {
         });
     }
 
+    static final String METADATA_CALL = "/api/v1/metadata";
+
+    static Stream<Arguments> faultMatrix() {
+        List<Arguments> cases = new ArrayList<>();
+        for (String call : List.of(NAMES_CALL, SERIES_CALL, METADATA_CALL)) {
+            for (Fault fault : List.of(Fault.garbled(), Fault.errorStatus(), Fault.httpStatus(503), Fault.httpStatus(429),
+                    Fault.reset(), Fault.stall(), Fault.truncated())) {
+                cases.add(Arguments.of(call, fault));
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * The fault matrix: whichever call of a full sync (names, series, metadata) answers garbage, an error, a 5xx or
+     * 429, resets the connection, never answers or is cut, the sync fails with the reason and removes nothing.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("faultMatrix")
+    void should_fail_and_remove_nothing_whichever_call_fails_however(String call, Fault fault) {
+        Map<String, String> settings = Map.of("camel.component.http.response-timeout", "1500",
+                "camel.component.http.so-timeout", "1500");
+        withCatalog(settings, (vm, faulty, mirador) -> {
+            // given
+            faulty.always(call, fault);
+
+            // when
+            Mirador.Response answer = mirador.post(FULL_SYNC, null);
+
+            // then
+            assertThat(answer.status()).as(answer.body()).isEqualTo(503);
+            JsonNode status = mirador.status();
+            assertThat(status.get("status").asText()).isEqualTo("failed");
+            assertThat(status.get("errors").get(0).asText()).isNotBlank();
+            assertThat(status.get("metrics_removed").asInt()).isZero();
+            assertThat(faulty.faulted(call)).as("retried").isGreaterThanOrEqualTo(1 + MAX_RETRIES);
+            assertThat(total(mirador)).isEqualTo(N);
+
+            // and: once the source answers again, the next sync completes
+            faulty.clear();
+            assertThat(mirador.post(FULL_SYNC, null).ok().get("result").get("metrics_removed").asInt()).isZero();
+        });
+    }
+
+    /** A slow source is waited for: every call answering late still makes a complete sync. */
+    @Test
+    void should_complete_when_every_call_answers_slowly() {
+        withCatalog(Map.of(), (vm, faulty, mirador) -> {
+            // given
+            faulty.always("/api/v1/", Fault.slow(Duration.ofMillis(700)));
+
+            // when
+            JsonNode result = mirador.post(FULL_SYNC, null).ok().get("result");
+
+            // then
+            assertThat(result.get("metrics_processed").asInt()).isEqualTo(N);
+            assertThat(result.get("metrics_removed").asInt()).isZero();
+            assertThat(total(mirador)).isEqualTo(N);
+        });
+    }
+
     /** Empty answers to a tenth of the names and series calls never remove a metric, and retries let most syncs complete. */
     @Test
     void should_never_remove_metrics_when_a_tenth_of_the_answers_are_empty() {
