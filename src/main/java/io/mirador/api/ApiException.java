@@ -28,10 +28,6 @@ public class ApiException extends RuntimeException {
         return new ApiException(404, "not_found", message);
     }
 
-    public static ApiException unavailable(String message) {
-        return new ApiException(503, "unavailable", message);
-    }
-
     public int status() {
         return status;
     }

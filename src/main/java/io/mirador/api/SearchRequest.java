@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Body of {@code POST /api/v1/metrics/search}: the seed's fields (query, tenant_id, limit, offset) plus
+ * Body of {@code POST /api/v1/metrics/search}: MIRADOR-CORE's fields (query, tenant_id, limit, offset) plus
  * filters, order, facets and highlights.
  *
  * @param query     what the user typed; may hold filters ({@code type:counter job=node}); empty lists

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The seed's search response (results, total, took), with facet counts when asked. */
+/** The search response (results, total, took), with facet counts when asked. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SearchResponse(List<SearchResult> results, long total, @Schema(type = "string", example = "2m30s") Duration took, Map<String, Map<String, Long>> facets) {
 }

@@ -39,18 +39,18 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The sync endpoints of the seed: trigger a sync (two forms), read a tenant's state and status, read and
+ * The sync endpoints: trigger a sync (two forms), read a tenant's state and status, read and
  * change the sync config. Triggers answer when the sync has finished.
  */
 public final class SyncApi {
 
-    /** Body of {@code POST /api/v1/metrics/sync} (the seed's fields). */
+    /** Body of {@code POST /api/v1/metrics/sync} (MIRADOR-CORE's fields, plus allow_removal). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SyncBody(String tenantId, Boolean forceFullSync, TimeRange timeRange, Integer batchSize,
                            Boolean allowRemoval) {
     }
 
-    /** A time range of the seed, RFC 3339 instants. */
+    /** A time range, RFC 3339 instants. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TimeRange(Instant start, Instant end) {
     }

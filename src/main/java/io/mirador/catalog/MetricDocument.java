@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What the catalog knows about one metric name of one tenant: the seed's document (id, name, type,
+ * What the catalog knows about one metric name of one tenant: the MIRADOR-CORE v7 document (id, name, type,
  * help, unit, labels, label_keys, tenant_id, last_seen, created_at, updated_at) plus the extensions
- * of DESIGN.md section 4. Immutable; {@link MetricMerger} makes the next version.
+ * of docs/architecture.md. Immutable; {@link MetricMerger} makes the next version.
  *
  * @param labels           one example series' label set, without {@code __name__}
  * @param labelValues      label key to its distinct values, sorted and capped per key

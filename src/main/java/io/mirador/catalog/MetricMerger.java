@@ -12,7 +12,7 @@ import java.util.TreeSet;
 
 /**
  * Makes the next version of a metric document from what a sync observed, following the sync rules of
- * DESIGN.md section 5: a full sync replaces what it read; an incremental sync reads a short window and
+ * A full sync replaces what it read; an incremental sync reads a short window and
  * so only widens what is known (union of label values, larger counts). Metadata from the source wins;
  * when the source stops returning it, the last known metadata stays.
  */

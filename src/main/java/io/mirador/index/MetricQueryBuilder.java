@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds the Lucene query of a search. Ranking follows DESIGN.md section 6: the exact name first, then
+ * Builds the Lucene query of a search. Ranking: the exact name first, then
  * names starting with what was typed, then names containing every word, then help texts. Each word
  * matches the best of its readings: a word of the name (exactly, as a prefix, or within one or two
  * typos), a stemmed word of the help, a unit, a type, a label key or a label value.

@@ -21,15 +21,6 @@ public record ParsedQuery(List<String> words, List<String> phrases, List<Filter>
     public record Filter(Field field, String key, String value, boolean negated) {
     }
 
-    /** The free text: words and phrases as typed, without the filters. */
-    public String freeText() {
-        StringBuilder sb = new StringBuilder();
-        for (String w : words) {
-            sb.append(sb.isEmpty() ? "" : " ").append(w);
-        }
-        return sb.toString();
-    }
-
     public boolean hasFreeText() {
         return !words.isEmpty() || !phrases.isEmpty();
     }

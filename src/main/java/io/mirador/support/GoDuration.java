@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * Reads and writes durations the way Go's {@code time.Duration} does ("2m30s", "1h0m0s", "15ms"),
  * and also accepts ISO-8601 ("PT15M") and integer nanoseconds ("900000000000"), the three forms the
- * seed's API and environment variables use.
+ * API and the METRICS_METADATA_SYNC_* variables accept.
  */
 public final class GoDuration {
 

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The current or last sync of a tenant, in the seed's shape ({@code GET .../sync/{tenantId}/status}).
+ * The current or last sync of a tenant ({@code GET .../sync/{tenantId}/status}).
  *
  * @param status {@code running}, {@code completed}, {@code failed}, {@code cancelled}, or {@code idle} before the first sync
  * @param errors why the sync failed or was cancelled

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
-/** How a sync reads the source (DESIGN.md section 5). */
+/** How a sync reads the source. */
 public enum SyncStrategy {
     /** Everything in the full window; removes what it did not see. */
     FULL,

@@ -16,8 +16,6 @@ import java.util.function.Function;
  */
 public final class TenantSyncOverrides {
 
-    public static final TenantSyncOverrides NONE = new TenantSyncOverrides(Map.of(), Map.of());
-
     private final Map<String, Duration> intervals;
     private final Map<String, SyncStrategy> strategies;
 

@@ -71,7 +71,7 @@ class SyncConfigIT {
     void should_apply_and_keep_a_valid_config() {
         Map<String, String> settings = Mirador.settings("http://127.0.0.1:" + FreePorts.next(), dir.resolve("data"));
         try (Mirador mirador = Mirador.start(settings)) {
-            // when: the seed's example body, durations as nanoseconds in strings, plus other forms
+            // when: MIRADOR-CORE's example body, durations as nanoseconds in strings, plus other forms
             JsonNode answer = mirador.put("/api/v1/metrics/sync/config", """
                     {"enabled": true, "strategy": "full", "interval": "900000000000",
                      "full_sync_interval": "PT12H", "batch_size": 500, "max_retries": 2,

@@ -55,7 +55,7 @@ class GoDurationTest {
 
     @Test
     void should_read_nanoseconds_when_text_is_an_integer() {
-        // given fifteen minutes in nanoseconds, as the seed's environment variables may hold it
+        // given fifteen minutes in nanoseconds, as the METRICS_METADATA_SYNC_* variables may hold it
         String nanos = "900000000000";
 
         // when

@@ -105,7 +105,7 @@ class SyncConfigTest {
 
     @Test
     void should_throw_naming_the_setting_when_full_window_is_not_positive() {
-        // given a setting with no environment variable of the seed
+        // given a setting without a METRICS_METADATA_SYNC_* variable
         Function<String, Optional<String>> bad = settings(Map.of("mirador.sync.full-window", "0s"));
 
         // when / then
