@@ -13,16 +13,15 @@ import io.mirador.catalog.MetricMerger;
 import io.mirador.index.MetricDocumentCodec;
 import io.mirador.index.MetricSearch;
 import io.mirador.index.TenantIndexes;
-import io.mirador.source.CamelSourceCalls;
 import io.mirador.source.MetricNameReader;
 import io.mirador.source.PrometheusApi;
 import io.mirador.source.SeriesReader;
-import io.mirador.source.SourceHttp;
+import io.mirador.source.SourceHttpClient;
 import io.mirador.source.SourceProbe;
-import io.mirador.source.SourceRetryPolicy;
 import io.mirador.support.DutyCycle;
 import io.mirador.support.Json;
 import io.mirador.sync.CatalogWriter;
+import io.mirador.sync.CaughtFailure;
 import io.mirador.sync.DocumentBatches;
 import io.mirador.sync.FileSyncStateStore;
 import io.mirador.sync.SourceScan;
@@ -49,76 +48,140 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 
 /**
- * Builds the service's beans from the settings and binds them under the names the routes use.
- * Everything a setting can make wrong fails here, before any route starts, with a message naming the setting.
+ * Builds the service's beans from the settings and binds them under the names the routes use, one capability at a
+ * time. Everything a setting can make wrong fails here, before any route starts, with a message naming the setting.
  */
 public final class MiradorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
         Settings settings = new Settings(context);
-        Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();
         ObjectMapper json = Json.newMapper();
+        Path dataDir = dataDir(settings);
+        Tenants tenants = Tenants.fromSettings(settings);
+        ApiKeys apiKeys = ApiKeys.fromSettings(settings);
+        HttpSettings http = HttpSettings.from(settings);
+        ListenAddress.check(http.host(), http.port(), apiKeys);
+        SourceSettings source = SourceSettings.from(settings);
+        checkRouteSettings(settings);
+        SyncStateStore store = stateStore(settings, tenants, dataDir, json);
+        try {
+            SyncSettings syncSettings = SyncSettings.fromSettings(settings, name -> System.getenv(name) != null);
+            syncSettings.load(store.loadConfig(), store.configLocation());
+            Beans beans = new Beans(context, settings, clock, json, tenants, apiKeys, store, syncSettings, source);
+            beans.bindSource(dataDir);
+            beans.bindSync();
+            beans.bindApi(http);
+        } catch (RuntimeException e) {
+            // nothing started: the store's connections and threads must not outlive the failed start
+            store.close();
+            throw e;
+        }
+    }
 
-        Path dataDir = Path.of(settings.get("mirador.data-dir", "./data")).toAbsolutePath().normalize();
+    private static Path dataDir(Settings settings) {
+        Path dataDir = Path.of(settings.text("mirador.data-dir")).toAbsolutePath().normalize();
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("mirador.data-dir (MIRADOR_DATA_DIR): cannot create " + dataDir, e);
         }
-        Tenants tenants = Tenants.fromSettings(settings);
-        ApiKeys apiKeys = ApiKeys.fromSettings(settings);
-        int port = settings.getInt("camel.server.port", 8080);
-        ListenAddress.check(settings.get("camel.server.host", "127.0.0.1"), port, apiKeys);
-        String defaultTenant = settings.get("mirador.default-tenant", tenants.all().iterator().next().id());
-        SyncStateStore store = stateStore(settings, tenants, dataDir, json);
-        try {
-            SyncSettings syncSettings = SyncSettings.fromSettings(settings, name -> System.getenv(name) != null);
-            syncSettings.load(store.loadConfig(), store.configLocation());
+        return dataDir;
+    }
 
-            int valuesCap = settings.getInt("mirador.catalog.label-values-cap", 100);
-            SearchesInFlight searches = new SearchesInFlight();
-            DutyCycle syncPace = syncPace(settings, searches);
-            PrometheusApi api = new PrometheusApi(new CamelSourceCalls(context.createProducerTemplate()), valuesCap, syncPace);
-            SeriesReader seriesReader = new SeriesReader(api, settings.getInt("mirador.source.max-series", 30_000), valuesCap,
-                    settings.getInt("mirador.source.max-label-values", 100_000));
-            MetricNameReader nameReader = new MetricNameReader(api, settings.getInt("mirador.source.max-names", 100_000));
+    /** The settings the routes read as placeholders, checked here so that a bad one is named, not a route. */
+    private static void checkRouteSettings(Settings settings) {
+        settings.integer("mirador.sync.read-threads", 1, 256);
+        settings.integer("mirador.index.batch-size", 1, 100_000);
+        settings.integer("mirador.index.batch-timeout", 100, 3_600_000);
+        settings.integer("mirador.sync.tick", 10, 3_600_000);
+        settings.integer("mirador.sync.first-tick", 0, 3_600_000);
+    }
 
-            TenantIndexes indexes = new TenantIndexes(tenants, dataDir, new MetricDocumentCodec(json));
-            MeterRegistryLookup meters = new MeterRegistryLookup(context);
+    /** The beans of one start, bound capability by capability. */
+    private static final class Beans {
+        private final CamelContext context;
+        private final Registry registry;
+        private final Settings settings;
+        private final Clock clock;
+        private final ObjectMapper json;
+        private final Tenants tenants;
+        private final ApiKeys apiKeys;
+        private final SyncStateStore store;
+        private final SyncSettings syncSettings;
+        private final SourceSettings source;
+        private final SearchesInFlight searches = new SearchesInFlight();
+        private final MeterRegistryLookup meters;
+        private SourceHttpClient sourceHttp;
+        private TenantIndexes indexes;
+        private SyncRuns runs;
+        private TenantSyncOverrides overrides;
+
+        Beans(CamelContext context, Settings settings, Clock clock, ObjectMapper json, Tenants tenants, ApiKeys apiKeys,
+              SyncStateStore store, SyncSettings syncSettings, SourceSettings source) {
+            this.context = context;
+            this.registry = context.getRegistry();
+            this.settings = settings;
+            this.clock = clock;
+            this.json = json;
+            this.tenants = tenants;
+            this.apiKeys = apiKeys;
+            this.store = store;
+            this.syncSettings = syncSettings;
+            this.source = source;
+            this.meters = new MeterRegistryLookup(context);
+        }
+
+        /** The source's HTTP client and readers, and the indexes they fill. */
+        void bindSource(Path dataDir) {
+            sourceHttp = new SourceHttpClient(source.connectTimeout(), source.responseTimeout(), source.connections());
+            DutyCycle pace = syncPace(settings.share("mirador.sync.cpu-share-while-searching"));
+            PrometheusApi api = new PrometheusApi(sourceHttp, source.labelValuesCap(), pace);
+            SeriesReader series = new SeriesReader(api, source.maxSeries(), source.labelValuesCap(), source.maxLabelValues());
+            MetricNameReader names = new MetricNameReader(api, source.maxNames());
+            indexes = new TenantIndexes(tenants, dataDir, new MetricDocumentCodec(json));
+            registry.bind("sourceScan", new SourceScan(api, names, series));
+            registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(source.labelValuesCap()), pace));
+        }
+
+        /** Sync bookkeeping, schedule, removal guard, retry policy's config, meters, shutdown order. */
+        void bindSync() {
             SyncMetrics syncMetrics = new SyncMetrics(meters);
-            TenantSyncOverrides overrides = TenantSyncOverrides.fromSettings(
-                    tenants.all().stream().map(t -> t.id()).toList(), settings);
+            overrides = TenantSyncOverrides.fromSettings(tenants.all().stream().map(t -> t.id()).toList(), settings);
             RemovalGuard removalGuard = new RemovalGuard(indexes, syncSettings);
-            SyncRuns runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of(syncMetrics), overrides, removalGuard);
-            SourceProbe probe = new SourceProbe(clock);
-            RequestBodies bodies = new RequestBodies(json);
-
-            FrontDoor frontDoor = new FrontDoor(context, apiKeys, json, settings.getDuration("mirador.http.body-timeout", "30s"),
-                    settings.getInt("camel.server.max-body-size", 1 << 20));
-            bindHttpServer(context, port, frontDoor, settings.getDuration("mirador.http.idle-timeout", "1h"));
-            registry.bind("frontDoor", frontDoor);
-            registry.bind("responseHeaders", new ResponseHeaders());
-            registry.bind("objectMapper", json);
-            registry.bind("apiKeys", apiKeys);
-            registry.bind("sourceHttp", new SourceHttp());
-            CountDownLatch stopping = new CountDownLatch(1);
-            registry.bind("sourceRetryPolicy", new SourceRetryPolicy(() -> new SourceRetryPolicy.Retries(
-                    syncSettings.current().maxRetries(), syncSettings.current().retryDelay()), stopping));
+            runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of(syncMetrics), overrides, removalGuard);
+            registry.bind("syncSettings", syncSettings);
             registry.bind("syncRuns", runs);
             registry.bind("syncSchedule", new SyncSchedule(tenants, runs, syncSettings, clock, overrides, indexes));
             registry.bind("removalGuard", removalGuard);
-            registry.bind("sourceScan", new SourceScan(api, nameReader, seriesReader));
-            registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(valuesCap), syncPace));
             registry.bind("documentBatches", new DocumentBatches());
-            int readers = settings.getInt("mirador.sync.parallel-reads", 2) * tenants.all().size();
-            registry.bind("syncReads", context.getExecutorServiceManager().newFixedThreadPool(this, "sync-read", readers));
+            registry.bind("caughtFailure", new CaughtFailure());
+            // every sync meter exists from the start at zero, not only after a first sync or error
+            try {
+                context.addStartupListener((ctx, alreadyStarted) -> syncMetrics.register(
+                        tenants.all().stream().map(t -> t.id()).toList(), id -> indexes.of(id).counts().metrics()));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot register the sync meters", e);
+            }
+            context.addLifecycleStrategy(new ShutdownSequence(runs, indexes, store, sourceHttp));
+        }
+
+        /** The HTTP server's front door, the API beans and the health checks. */
+        void bindApi(HttpSettings http) {
+            String defaultTenant = settings.text("mirador.default-tenant");
+            tenants.get(defaultTenant);
+            FrontDoor frontDoor = new FrontDoor(context, apiKeys, json, http.bodyTimeout(), http.maxBodyBytes());
+            bindHttpServer(context, http.port(), frontDoor, http.idleTimeout());
+            RequestBodies bodies = new RequestBodies(json);
+            SourceProbe probe = new SourceProbe(sourceHttp, clock);
+            registry.bind("frontDoor", frontDoor);
+            registry.bind("responseHeaders", new ResponseHeaders());
+            registry.bind("objectMapper", json);
             registry.bind("errorResponses", new ErrorResponses(json));
             registry.bind("searchApi", new SearchApi(bodies, indexes, new MetricSearch(), defaultTenant, meters, searches));
             registry.bind("syncApi", new SyncApi(bodies, tenants, runs, syncSettings, store, defaultTenant, clock));
@@ -126,18 +189,16 @@ public final class MiradorConfiguration implements CamelConfiguration {
             for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store)) {
                 registry.bind(check.getId(), check);
             }
-            // every sync meter exists from the start at zero, not only after a first sync or error
-            try {
-                context.addStartupListener((ctx, alreadyStarted) -> syncMetrics.register(
-                        tenants.all().stream().map(t -> t.id()).toList(), id -> indexes.of(id).counts().metrics()));
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot register the index gauges", e);
-            }
-            context.addLifecycleStrategy(new ShutdownSequence(runs, indexes, store, stopping));
-        } catch (RuntimeException e) {
-            // nothing started: the store's connections and threads must not outlive the failed start
-            store.close();
-            throw e;
+        }
+
+        /**
+         * How syncs give way to searches: while a search is answered, each sync thread takes at most this share of
+         * a core ({@code mirador.sync.cpu-share-while-searching}; 1 gives no way).
+         */
+        private DutyCycle syncPace(double share) {
+            Duration work = Duration.ofMillis(2);
+            return share == 1 ? DutyCycle.never()
+                    : new DutyCycle(searches::any, work, Duration.ofNanos((long) (work.toNanos() * (1 - share) / share)));
         }
     }
 
@@ -166,34 +227,13 @@ public final class MiradorConfiguration implements CamelConfiguration {
         });
     }
 
-    /**
-     * How syncs give way to searches: while a search is answered, each sync thread takes at most this share of a
-     * core ({@code mirador.sync.cpu-share-while-searching}; 1 gives no way).
-     */
-    private static DutyCycle syncPace(Settings settings, SearchesInFlight searches) {
-        String text = settings.get("mirador.sync.cpu-share-while-searching", "0.5");
-        double share;
-        try {
-            share = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            share = -1;
-        }
-        if (!(share > 0 && share <= 1)) {
-            throw new IllegalArgumentException("mirador.sync.cpu-share-while-searching: '" + text
-                    + "' is not a share of a core above 0 and at most 1");
-        }
-        Duration work = Duration.ofMillis(2);
-        return share == 1 ? DutyCycle.never()
-                : new DutyCycle(searches::any, work, Duration.ofNanos((long) (work.toNanos() * (1 - share) / share)));
-    }
-
     /** The state store the settings name: the embedded file (default) or Valkey. */
     private static SyncStateStore stateStore(Settings settings, Tenants tenants, Path dataDir, ObjectMapper json) {
-        String kind = settings.get("mirador.state.store", "embedded");
+        String kind = settings.text("mirador.state.store");
         return switch (kind) {
             case "embedded" -> new FileSyncStateStore(dataDir, json);
-            case "valkey" -> new ValkeySyncStateStore(settings.get("mirador.state.valkey.url", "redis://127.0.0.1:6379"),
-                    settings.get("mirador.state.valkey.password", ""), settings.get("mirador.state.valkey.key-prefix", "mirador:"),
+            case "valkey" -> new ValkeySyncStateStore(settings.text("mirador.state.valkey.url"),
+                    settings.textOrEmpty("mirador.state.valkey.password"), settings.text("mirador.state.valkey.key-prefix"),
                     tenants.all().stream().map(t -> t.id()).toList(), dataDir, json);
             default -> throw new IllegalArgumentException("mirador.state.store (MIRADOR_STATE_STORE): '" + kind
                     + "' is not a state store (embedded or valkey)");

@@ -1,16 +1,20 @@
 package io.mirador.app;
 
+import io.mirador.support.GoDuration;
 import org.apache.camel.CamelContext;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * Reads settings from application.properties (and {@code -D} overrides), with {@code {{env:NAME:default}}}
  * placeholders resolved; blank means unset; any setting may instead be read from a file ({@code <key>-file}).
+ * application.properties holds every default: a setting the service needs and does not find is an error naming
+ * it, never a default of the code's.
  */
 final class Settings implements Function<String, Optional<String>> {
 
@@ -51,29 +55,58 @@ final class Settings implements Function<String, Optional<String>> {
                 .filter(v -> !v.isEmpty());
     }
 
-    String get(String key, String fallback) {
-        return apply(key).orElse(fallback);
+    /** @throws IllegalArgumentException naming the setting when it is not set */
+    String text(String key) {
+        return apply(key).orElseThrow(() -> new IllegalArgumentException(key
+                + " is not set (application.properties gives every setting a value)"));
     }
 
-    java.time.Duration getDuration(String key, String fallback) {
-        String v = get(key, fallback);
+    /** A setting that may be left empty. */
+    String textOrEmpty(String key) {
+        return apply(key).orElse("");
+    }
+
+    /** @throws IllegalArgumentException naming the setting when it is not a whole number within the bounds */
+    int integer(String key, int min, int max) {
+        String v = text(key);
         try {
-            java.time.Duration d = io.mirador.support.GoDuration.parse(v);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("must be greater than zero");
+            int i = Integer.parseInt(v);
+            if (i >= min && i <= max) {
+                return i;
             }
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": '" + v + "': " + e.getMessage());
+        } catch (NumberFormatException e) {
+            // answered below
         }
+        throw new IllegalArgumentException(key + ": '" + v + "' is not a whole number between " + min + " and " + max);
     }
 
-    int getInt(String key, int fallback) {
-        String v = get(key, Integer.toString(fallback));
+    /** @throws IllegalArgumentException naming the setting when it is not a duration within the bounds */
+    Duration duration(String key, Duration min, Duration max) {
+        String v = text(key);
+        Duration d;
         try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + v + "' is not a whole number");
+            d = GoDuration.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
         }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not between " + GoDuration.format(min) + " and "
+                    + GoDuration.format(max));
+        }
+        return d;
+    }
+
+    /** @throws IllegalArgumentException naming the setting when it is not a number above 0 and at most 1 */
+    double share(String key) {
+        String v = text(key);
+        try {
+            double share = Double.parseDouble(v);
+            if (share > 0 && share <= 1) {
+                return share;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException(key + ": '" + v + "' is not a share above 0 and at most 1");
     }
 }

@@ -1,6 +1,7 @@
 package io.mirador.app;
 
 import io.mirador.index.TenantIndexes;
+import io.mirador.source.SourceHttpClient;
 import io.mirador.sync.SyncRuns;
 import io.mirador.sync.SyncStateStore;
 import org.apache.camel.CamelContext;
@@ -8,12 +9,12 @@ import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.CountDownLatch;
+
 
 /**
  * Orders a stop: when Camel starts stopping, running syncs are cancelled (they stop at their next batch
  * boundary, roll back and record {@code cancelled} while Camel waits for in-flight exchanges); when Camel
- * has stopped, the indexes and the state store are closed.
+ * has stopped, the indexes, the state store and the sources' HTTP client are closed.
  */
 final class ShutdownSequence extends LifecycleStrategySupport {
 
@@ -22,12 +23,11 @@ final class ShutdownSequence extends LifecycleStrategySupport {
     private final SyncRuns runs;
     private final TenantIndexes indexes;
     private final SyncStateStore store;
-    private final CountDownLatch stopping;
+    private final SourceHttpClient sourceHttp;
 
-    /** @param stopping counted down when the stop begins: source calls waiting to be retried give up */
-    ShutdownSequence(SyncRuns runs, TenantIndexes indexes, SyncStateStore store, CountDownLatch stopping) {
+    ShutdownSequence(SyncRuns runs, TenantIndexes indexes, SyncStateStore store, SourceHttpClient sourceHttp) {
         this.runs = runs;
-        this.stopping = stopping;
+        this.sourceHttp = sourceHttp;
         this.indexes = indexes;
         this.store = store;
     }
@@ -38,13 +38,13 @@ final class ShutdownSequence extends LifecycleStrategySupport {
             LOG.info("stopping: cancelling {} running sync(s) at their next batch", runs.runningSyncs().size());
         }
         runs.cancelAll("cancelled: the service is stopping");
-        stopping.countDown();
     }
 
     @Override
     public void onContextStopped(CamelContext context) {
         indexes.close();
         store.close();
+        sourceHttp.close();
         LOG.info("stopped: indexes closed at their last commit");
     }
 }

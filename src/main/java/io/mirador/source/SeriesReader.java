@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the series of a batch of metric names and folds them into one observation per name.
@@ -37,8 +38,11 @@ public final class SeriesReader {
         this.labelValuesLimit = labelValuesLimit;
     }
 
-    /** Running average of series per name within one sync, to size the next groups. */
-    public static final class SeriesEstimate {
+    /** Series per name seen so far, per tenant, to size the next groups. */
+    private final Map<String, SeriesEstimate> estimates = new ConcurrentHashMap<>();
+
+    /** Running average of series per name of one tenant. */
+    static final class SeriesEstimate {
         private long names;
         private long series;
 
@@ -53,7 +57,8 @@ public final class SeriesReader {
     }
 
     /** One observation per name that has series in the window, in the order of {@code names}. */
-    public List<MetricObservation> read(Tenant tenant, List<String> names, TimeWindow window, SeriesEstimate estimate) {
+    public List<MetricObservation> read(Tenant tenant, List<String> names, TimeWindow window) {
+        SeriesEstimate estimate = estimates.computeIfAbsent(tenant.id(), id -> new SeriesEstimate());
         List<MetricObservation> out = new ArrayList<>(names.size());
         int at = 0;
         while (at < names.size()) {

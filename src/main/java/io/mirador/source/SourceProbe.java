@@ -2,20 +2,18 @@ package io.mirador.source;
 
 import io.mirador.tenant.Tenant;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Whether a tenant's source answers now: one cheap query ({@code /api/v1/query?query=1}) with a short
  * timeout, remembered for a few seconds so health checks and probes do not load the source. Not a sync
- * call, so it bypasses the retry policy: health must answer fast.
+ * step, so it is never retried: health must answer fast.
  */
 public final class SourceProbe {
 
@@ -26,11 +24,12 @@ public final class SourceProbe {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final Duration REMEMBER = Duration.ofSeconds(5);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final SourceHttpClient http;
     private final Clock clock;
     private final Map<String, Reachability> last = new ConcurrentHashMap<>();
 
-    public SourceProbe(Clock clock) {
+    public SourceProbe(SourceHttpClient http, Clock clock) {
+        this.http = http;
         this.clock = clock;
     }
 
@@ -46,19 +45,20 @@ public final class SourceProbe {
     }
 
     private Reachability probe(Tenant tenant, Instant now) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(tenant.apiBase() + "/api/v1/query?query=1"))
-                .timeout(TIMEOUT).GET();
-        tenant.headers().forEach(request::header);
+        SourceRequest<Boolean> query = new SourceRequest<>(tenant.id(), tenant.apiBase() + "/api/v1/query", tenant.headers(),
+                List.of(Map.entry("query", "1")), false, body -> {
+                    body.transferTo(OutputStream.nullOutputStream());
+                    return true;
+                });
         try {
-            HttpResponse<Void> r = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() / 100 == 2 ? new Reachability(true, null, now)
-                    : new Reachability(false, "answered " + r.statusCode(), now);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Reachability(false, "interrupted", now);
-        } catch (Exception e) {
-            String m = e.getMessage();
-            return new Reachability(false, m == null || m.isBlank() ? e.getClass().getSimpleName() : m, now);
+            http.call(query, TIMEOUT);
+            return new Reachability(true, null, now);
+        } catch (SourceException e) {
+            return new Reachability(false, "answered " + e.status(), now);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String m = cause.getMessage();
+            return new Reachability(false, m == null || m.isBlank() ? cause.getClass().getSimpleName() : m, now);
         }
     }
 }

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Aggregates metric documents, one per exchange, into a list for the index writer, counting each in
- * its sync as queued. An exchange with no document (the flush at the end of a sync) adds nothing and
- * completes the batch.
+ * its sync as queued. An exchange with no document (the end of a sync, which completes the batch in the
+ * {@code index-batch} route) adds nothing.
  */
 public final class DocumentBatches implements AggregationStrategy {
 
@@ -29,8 +29,6 @@ public final class DocumentBatches implements AggregationStrategy {
         if (body instanceof MetricDocument d) {
             result.getMessage().getBody(List.class).add(d);
             next.getProperty(SYNC_RUN, SyncRun.class).queued(1);
-        } else {
-            result.setProperty(Exchange.AGGREGATION_COMPLETE_CURRENT_GROUP, true);
         }
         return result;
     }

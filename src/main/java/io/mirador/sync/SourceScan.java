@@ -1,6 +1,5 @@
 package io.mirador.sync;
 
-import java.util.Map;
 import io.mirador.catalog.MetricObservation;
 import io.mirador.source.MetricNameReader;
 import io.mirador.source.PrometheusApi;
@@ -9,9 +8,13 @@ import io.mirador.source.SourceException;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 
-/** The reading half of a sync, called step by step by the {@code sync-run} route: metadata, names, series. */
+/**
+ * The reading half of a sync, one step per source route ({@code routes/source.camel.yaml}): metadata, names,
+ * series of one batch of names. Each step makes its calls once; the route around it retries the step.
+ */
 public final class SourceScan {
 
     private final PrometheusApi api;
@@ -24,7 +27,7 @@ public final class SourceScan {
         this.series = series;
     }
 
-    /** Reads the source's metadata into the run; a source without the endpoint has none. */
+    /** Reads the source's metadata into the run; a source without the endpoint (404) has none. */
     public void readMetadata(SyncRun run) {
         try {
             run.metadata(api.metadata(run.tenant()));
@@ -36,10 +39,14 @@ public final class SourceScan {
         }
     }
 
-    /** Lists the tenant's metric names in the run's window, in batches of the run's batch size. */
+    /** Lists the tenant's metric names in the run's window into the run. */
+    public void listNames(SyncRun run) {
+        run.names(names.names(run.tenant(), run.window()));
+    }
+
+    /** The run's names in read batches of the run's batch size. */
     public Iterator<List<String>> nameBatches(SyncRun run) {
-        List<String> all = names.names(run.tenant(), run.window());
-        run.names(all);
+        List<String> all = run.sortedNames();
         int size = run.batchSize();
         return new Iterator<>() {
             private int at;
@@ -63,6 +70,6 @@ public final class SourceScan {
 
     /** Reads the series of a batch of names: one observation per name that has series in the window. */
     public List<MetricObservation> observe(SyncRun run, List<String> batch) {
-        return series.read(run.tenant(), batch, run.window(), run.estimate());
+        return series.read(run.tenant(), batch, run.window());
     }
 }

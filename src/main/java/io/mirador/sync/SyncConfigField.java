@@ -22,13 +22,16 @@ public enum SyncConfigField {
     INTERVAL("interval", "interval", "INTERVAL", Kind.DURATION, 1, days(30)),
     FULL_SYNC_INTERVAL("full_sync_interval", "full-sync-interval", "FULL_INTERVAL", Kind.DURATION, 1, days(365)),
     BATCH_SIZE("batch_size", "batch-size", "BATCH_SIZE", Kind.INTEGER, 1, SyncConfig.MAX_BATCH_SIZE),
-    MAX_RETRIES("max_retries", "max-retries", "MAX_RETRIES", Kind.INTEGER, 0, 100),
+    MAX_RETRIES("max_retries", "max-retries", "MAX_RETRIES", Kind.INTEGER, 0, SyncConfigField.MAX_RETRIES_BOUND),
     RETRY_DELAY("retry_delay", "retry-delay", "RETRY_DELAY", Kind.DURATION, 0, 3600),
     TIME_RANGE_LOOKBACK("time_range_lookback", "lookback", "LOOKBACK", Kind.DURATION, 1, days(365)),
     FULL_SYNC_WINDOW("full_sync_window", "full-window", "FULL_WINDOW", Kind.DURATION, 1, days(3650)),
     MAX_REMOVAL_SHARE("max_removal_share", "max-removal-share", "MAX_REMOVAL_SHARE", Kind.SHARE, 0, 1);
 
     private enum Kind { BOOLEAN, STRATEGY, DURATION, INTEGER, SHARE }
+
+    /** The most retries of a source call the config may ask for. */
+    public static final int MAX_RETRIES_BOUND = 100;
 
     private final String json;
     private final String setting;

@@ -2,7 +2,6 @@ package io.mirador.sync;
 
 import java.util.Collections;
 import io.mirador.catalog.MetricMetadata;
-import io.mirador.source.SeriesReader;
 import io.mirador.source.TimeWindow;
 import io.mirador.tenant.Tenant;
 
@@ -28,7 +27,6 @@ public final class SyncRun {
     private final TimeWindow window;
     private final int batchSize;
     private final boolean allowRemoval;
-    private final SeriesReader.SeriesEstimate estimate = new SeriesReader.SeriesEstimate();
     final AtomicInteger processed = new AtomicInteger();
     final AtomicInteger added = new AtomicInteger();
     final AtomicInteger updated = new AtomicInteger();
@@ -83,7 +81,7 @@ public final class SyncRun {
         return window;
     }
 
-    /** Metric documents per aggregated index batch. */
+    /** Metric names per read batch: the unit the sync splits its reading into, read in parallel. */
     public int batchSize() {
         return batchSize;
     }
@@ -91,10 +89,6 @@ public final class SyncRun {
     /** Whether this sync may remove more than the configured share of the metrics (asked for once, explicitly). */
     public boolean allowsRemoval() {
         return allowRemoval;
-    }
-
-    public SeriesReader.SeriesEstimate estimate() {
-        return estimate;
     }
 
     public Map<String, MetricMetadata> metadata() {
@@ -108,6 +102,11 @@ public final class SyncRun {
     /** The tenant's metric names in the window, sorted, as listed at the start of the sync. */
     public void names(List<String> sortedNames) {
         this.names = sortedNames;
+    }
+
+    /** The names listed at the start of the sync, sorted. */
+    public List<String> sortedNames() {
+        return names;
     }
 
     public int nameCount() {

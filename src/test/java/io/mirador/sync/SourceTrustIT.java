@@ -153,8 +153,7 @@ class SourceTrustIT {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("faultMatrix")
     void should_fail_and_remove_nothing_whichever_call_fails_however(String call, Fault fault) {
-        Map<String, String> settings = Map.of("camel.component.http.response-timeout", "1500",
-                "camel.component.http.so-timeout", "1500");
+        Map<String, String> settings = Map.of("mirador.source.response-timeout", "1500ms");
         withCatalog(settings, (vm, faulty, mirador) -> {
             // given
             faulty.always(call, fault);
