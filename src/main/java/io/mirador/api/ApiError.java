@@ -2,7 +2,7 @@ package io.mirador.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import io.mirador.sync.SyncStatus;
+import io.mirador.state.SyncStatus;
 
 /**
  * The error body of every endpoint, in the shape Prometheus and VictoriaMetrics clients parse:

@@ -1,6 +1,6 @@
 package io.mirador.api;
 
-import io.mirador.sync.SyncStatus;
+import io.mirador.state.SyncStatus;
 
 /** A request the API refuses, with the HTTP status and the Prometheus-style {@code errorType} to answer. */
 public class ApiException extends RuntimeException {

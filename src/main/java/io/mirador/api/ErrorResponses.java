@@ -3,7 +3,7 @@ package io.mirador.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.security.AccessDeniedException;
 import io.mirador.index.IndexUnavailableException;
-import io.mirador.sync.StateStoreException;
+import io.mirador.state.StateStoreException;
 import io.mirador.sync.SyncConflictException;
 import io.mirador.tenant.UnknownTenantException;
 import org.apache.camel.Exchange;

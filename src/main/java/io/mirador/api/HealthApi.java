@@ -11,11 +11,11 @@ import io.mirador.security.Caller;
 import io.mirador.source.SourceProbe;
 import io.mirador.security.Role;
 import io.mirador.sync.SyncRuns;
-import io.mirador.sync.SyncSettings;
-import io.mirador.sync.SyncState;
-import io.mirador.sync.SyncStateStore;
-import io.mirador.sync.SyncStatus;
-import io.mirador.sync.TenantSyncOverrides;
+import io.mirador.config.SyncSettings;
+import io.mirador.state.SyncState;
+import io.mirador.state.SyncStateStore;
+import io.mirador.state.SyncStatus;
+import io.mirador.config.TenantSyncOverrides;
 import io.mirador.tenant.Tenant;
 import io.mirador.tenant.Tenants;
 

@@ -3,7 +3,6 @@ package io.mirador.api;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
-import io.swagger.v3.oas.annotations.media.Schema;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -119,7 +118,7 @@ public final class SearchApi {
 
     /** The answer of {@code GET /api/v1/metrics/suggest}. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record SuggestResponse(List<Suggestion> suggestions, @Schema(type = "string", example = "2m30s") Duration took) {
+    public record SuggestResponse(List<Suggestion> suggestions, Duration took) {
     }
 
     /** {@code GET /api/v1/metrics/suggest?q=&tenant_id=&limit=}: names completing what was typed. */

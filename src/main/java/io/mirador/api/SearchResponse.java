@@ -1,6 +1,5 @@
 package io.mirador.api;
 
-import io.swagger.v3.oas.annotations.media.Schema;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -11,5 +10,5 @@ import java.util.Map;
 
 /** The search response (results, total, took), with facet counts when asked. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record SearchResponse(List<SearchResult> results, long total, @Schema(type = "string", example = "2m30s") Duration took, Map<String, Map<String, Long>> facets) {
+public record SearchResponse(List<SearchResult> results, long total, Duration took, Map<String, Map<String, Long>> facets) {
 }

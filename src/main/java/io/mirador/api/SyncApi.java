@@ -3,7 +3,6 @@ package io.mirador.api;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
-import io.swagger.v3.oas.annotations.media.Schema;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -12,20 +11,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mirador.security.Caller;
 import io.mirador.security.Role;
 import io.mirador.source.TimeWindow;
-import io.mirador.sync.SyncConfig;
+import io.mirador.config.SyncConfig;
 import io.mirador.sync.SyncRequest;
 import io.mirador.sync.SyncRun;
 import io.mirador.sync.SyncRuns;
-import io.mirador.sync.SyncSettings;
-import io.mirador.sync.SyncState;
-import io.mirador.sync.SyncStateStore;
-import io.mirador.sync.SyncStatus;
+import io.mirador.config.SyncSettings;
+import io.mirador.state.SyncState;
+import io.mirador.state.SyncStateStore;
+import io.mirador.state.SyncStatus;
 import io.mirador.tenant.Tenants;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import io.mirador.sync.ConfigOverrides;
-import io.mirador.sync.SyncConfigField;
-import io.mirador.sync.SyncStrategy;
+import io.mirador.config.ConfigOverrides;
+import io.mirador.config.SyncConfigField;
+import io.mirador.config.SyncStrategy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -66,7 +65,7 @@ public final class SyncApi {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SyncResult(String tenantId, String status, SyncStrategy strategy, int metricsProcessed,
                              int metricsAdded, int metricsUpdated, int metricsRemoved,
-                             @Schema(type = "string", example = "2m30s") Duration duration, long durationMs,
+                             Duration duration, long durationMs,
                              Instant startTime, Instant endTime, Instant lastSyncTime, List<String> errors) {
 
         static SyncResult of(SyncStatus s) {

@@ -2,7 +2,7 @@ package io.mirador.app;
 
 import io.mirador.index.TenantIndexes;
 import io.mirador.source.SourceProbe;
-import io.mirador.sync.SyncStateStore;
+import io.mirador.state.SyncStateStore;
 import io.mirador.tenant.Tenant;
 import io.mirador.tenant.Tenants;
 import org.apache.camel.health.HealthCheckResultBuilder;

@@ -23,18 +23,19 @@ import io.mirador.support.Json;
 import io.mirador.sync.CatalogWriter;
 import io.mirador.sync.CaughtFailure;
 import io.mirador.sync.DocumentBatches;
-import io.mirador.sync.FileSyncStateStore;
+import io.mirador.state.FileSyncStateStore;
 import io.mirador.sync.SourceScan;
 import io.mirador.sync.RemovalGuard;
 import io.mirador.sync.SyncRuns;
 import io.mirador.sync.SyncMetrics;
 import io.mirador.sync.SyncSchedule;
-import io.mirador.sync.SyncSettings;
-import io.mirador.sync.SyncStateStore;
-import io.mirador.sync.TenantSyncOverrides;
-import io.mirador.sync.ValkeySyncStateStore;
+import io.mirador.config.SyncSettings;
+import io.mirador.state.SyncStateStore;
+import io.mirador.config.TenantSyncOverrides;
+import io.mirador.state.ValkeySyncStateStore;
 import io.mirador.security.ApiKeys;
 import io.mirador.tenant.Tenants;
+import io.swagger.v3.core.util.PrimitiveType;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -173,6 +174,8 @@ public final class MiradorConfiguration implements CamelConfiguration {
 
         /** The HTTP server's front door, the API beans and the health checks. */
         void bindApi(HttpSettings http) {
+            // the OpenAPI document shows durations as the API writes them: Go-style strings ("2m30s")
+            PrimitiveType.customClasses().put(Duration.class.getName(), PrimitiveType.STRING);
             String defaultTenant = settings.text("mirador.default-tenant");
             tenants.get(defaultTenant);
             FrontDoor frontDoor = new FrontDoor(context, apiKeys, json, http.bodyTimeout(), http.maxBodyBytes());

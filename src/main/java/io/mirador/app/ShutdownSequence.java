@@ -3,7 +3,7 @@ package io.mirador.app;
 import io.mirador.index.TenantIndexes;
 import io.mirador.source.SourceHttpClient;
 import io.mirador.sync.SyncRuns;
-import io.mirador.sync.SyncStateStore;
+import io.mirador.state.SyncStateStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;

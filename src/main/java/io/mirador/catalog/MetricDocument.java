@@ -1,7 +1,5 @@
 package io.mirador.catalog;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
@@ -23,7 +21,6 @@ import java.util.Objects;
  *                         {@code x_bucket}, {@code x_sum}, {@code x_count}), or null
  * @param parts            for the document of a family itself: the series names it is made of, else null
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record MetricDocument(
         String id,
         String name,

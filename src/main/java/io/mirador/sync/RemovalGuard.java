@@ -1,5 +1,6 @@
 package io.mirador.sync;
 
+import io.mirador.config.SyncSettings;
 import io.mirador.index.TenantIndexes;
 
 import java.util.Locale;

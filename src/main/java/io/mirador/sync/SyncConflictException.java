@@ -1,5 +1,8 @@
 package io.mirador.sync;
 
+import io.mirador.state.SyncStatus;
+
+
 /** A sync was asked for a tenant whose sync is running; carries the running sync's status. */
 public final class SyncConflictException extends RuntimeException {
 

@@ -1,5 +1,8 @@
 package io.mirador.sync;
 
+import io.mirador.state.SyncStatus;
+
+
 /** Told of every sync that ends, whatever its result (metrics, health). */
 @FunctionalInterface
 public interface SyncListener {

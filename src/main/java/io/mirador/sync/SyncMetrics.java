@@ -1,5 +1,7 @@
 package io.mirador.sync;
 
+import io.mirador.config.SyncStrategy;
+import io.mirador.state.SyncStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

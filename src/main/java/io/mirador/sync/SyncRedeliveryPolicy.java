@@ -1,5 +1,8 @@
 package io.mirador.sync;
 
+import io.mirador.config.SyncConfig;
+import io.mirador.config.SyncConfigField;
+import io.mirador.config.SyncSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;

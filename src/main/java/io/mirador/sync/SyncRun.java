@@ -1,5 +1,7 @@
 package io.mirador.sync;
 
+import io.mirador.config.SyncStrategy;
+import io.mirador.state.SyncStatus;
 import java.util.Collections;
 import io.mirador.catalog.MetricMetadata;
 import io.mirador.source.TimeWindow;

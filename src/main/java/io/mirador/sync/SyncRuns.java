@@ -1,5 +1,13 @@
 package io.mirador.sync;
 
+import io.mirador.config.SyncConfig;
+import io.mirador.config.SyncStrategy;
+import io.mirador.state.SyncState;
+import io.mirador.config.SyncSettings;
+import io.mirador.config.TenantSyncOverrides;
+import io.mirador.state.SyncStateStore;
+import io.mirador.state.SyncStatus;
+import io.mirador.state.TenantSyncRecord;
 import io.mirador.support.GoDuration;
 import io.mirador.index.TenantIndex;
 import io.mirador.index.TenantIndexes;

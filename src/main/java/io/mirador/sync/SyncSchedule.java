@@ -1,5 +1,8 @@
 package io.mirador.sync;
 
+import io.mirador.config.SyncConfig;
+import io.mirador.config.SyncSettings;
+import io.mirador.config.TenantSyncOverrides;
 import io.mirador.index.TenantIndex;
 import io.mirador.index.TenantIndexes;
 import io.mirador.tenant.Tenant;

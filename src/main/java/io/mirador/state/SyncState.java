@@ -1,7 +1,5 @@
-package io.mirador.sync;
+package io.mirador.state;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import io.mirador.index.TenantIndex;
 
@@ -14,7 +12,6 @@ import java.time.Instant;
  * @param documentsInIndex every document of the index: metrics, and the parts of their families
  *                         ({@code _bucket}, {@code _sum}, {@code _count})
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SyncState(
         String tenantId,
         Instant lastSyncTime,
@@ -32,22 +29,22 @@ public record SyncState(
         return new SyncState(tenantId, null, null, 0, 0, 0, 0, 0, false, null, null);
     }
 
-    SyncState started() {
+    public SyncState started() {
         return new SyncState(tenantId, lastSyncTime, lastFullSyncTime, totalSyncs, successfulSyncs, failedSyncs,
                 metricsInIndex, documentsInIndex, true, lastError, lastErrorTime);
     }
 
-    SyncState succeeded(Instant at, boolean full, TenantIndex.Counts counts) {
+    public SyncState succeeded(Instant at, boolean full, TenantIndex.Counts counts) {
         return new SyncState(tenantId, at, full ? at : lastFullSyncTime, totalSyncs + 1, successfulSyncs + 1,
                 failedSyncs, counts.metrics(), counts.documents(), false, lastError, lastErrorTime);
     }
 
-    SyncState failed(Instant at, String error, TenantIndex.Counts counts) {
+    public SyncState failed(Instant at, String error, TenantIndex.Counts counts) {
         return new SyncState(tenantId, lastSyncTime, lastFullSyncTime, totalSyncs + 1, successfulSyncs,
                 failedSyncs + 1, counts.metrics(), counts.documents(), false, error, at);
     }
 
-    SyncState idle() {
+    public SyncState idle() {
         return new SyncState(tenantId, lastSyncTime, lastFullSyncTime, totalSyncs, successfulSyncs, failedSyncs,
                 metricsInIndex, documentsInIndex, false, lastError, lastErrorTime);
     }

@@ -1,4 +1,4 @@
-package io.mirador.sync;
+package io.mirador.config;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package io.mirador.sync;
+package io.mirador.config;
 
 import io.mirador.support.GoDuration;
 

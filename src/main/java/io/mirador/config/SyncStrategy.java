@@ -1,4 +1,4 @@
-package io.mirador.sync;
+package io.mirador.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

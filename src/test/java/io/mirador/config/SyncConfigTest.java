@@ -1,4 +1,4 @@
-package io.mirador.sync;
+package io.mirador.config;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

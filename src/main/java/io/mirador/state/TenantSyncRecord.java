@@ -1,7 +1,5 @@
-package io.mirador.sync;
+package io.mirador.state;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import java.util.List;
  * @param version 0 for a record written before records had versions
  * @param savedAt when this version was saved
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TenantSyncRecord(long version, Instant savedAt, SyncState state, SyncStatus status) {
 
     /** The record of a tenant never synced. */

@@ -1,5 +1,6 @@
-package io.mirador.sync;
+package io.mirador.state;
 
+import io.mirador.config.ConfigOverrides;
 import java.util.Map;
 
 /**

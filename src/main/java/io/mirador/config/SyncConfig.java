@@ -1,8 +1,5 @@
-package io.mirador.sync;
+package io.mirador.config;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,17 +15,16 @@ import java.util.function.Function;
  * {@code PUT /api/v1/metrics/sync/config} ({@link SyncSettings}). Each field's reading and bounds are in
  * {@link SyncConfigField}.
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SyncConfig(
         boolean enabled,
         SyncStrategy strategy,
-        @Schema(type = "string", example = "2m30s") Duration interval,
-        @Schema(type = "string", example = "2m30s") Duration fullSyncInterval,
+        Duration interval,
+        Duration fullSyncInterval,
         int batchSize,
         int maxRetries,
-        @Schema(type = "string", example = "2m30s") Duration retryDelay,
-        @Schema(type = "string", example = "2m30s") Duration timeRangeLookback,
-        @Schema(type = "string", example = "2m30s") Duration fullSyncWindow,
+        Duration retryDelay,
+        Duration timeRangeLookback,
+        Duration fullSyncWindow,
         double maxRemovalShare) {
 
     public static final int MAX_BATCH_SIZE = 100_000;

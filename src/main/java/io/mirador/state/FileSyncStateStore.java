@@ -1,5 +1,6 @@
-package io.mirador.sync;
+package io.mirador.state;
 
+import io.mirador.config.ConfigOverrides;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,8 +1,6 @@
-package io.mirador.sync;
+package io.mirador.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -18,7 +16,6 @@ import java.util.Map;
  *
  * @param values field name to value, as {@code GET .../sync/config} writes them
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ConfigOverrides(long version, Instant changedAt, String changedBy, ObjectNode values) {
 
     public static final ConfigOverrides NONE = new ConfigOverrides(0, null, null, JsonNodeFactory.instance.objectNode());

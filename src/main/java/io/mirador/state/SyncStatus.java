@@ -1,9 +1,7 @@
-package io.mirador.sync;
+package io.mirador.state;
 
-import io.swagger.v3.oas.annotations.media.Schema;
+import io.mirador.config.SyncStrategy;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,13 +13,12 @@ import java.util.List;
  * @param status {@code running}, {@code completed}, {@code failed}, {@code cancelled}, or {@code idle} before the first sync
  * @param errors why the sync failed or was cancelled
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SyncStatus(
         String tenantId,
         String status,
         Instant startTime,
         Instant endTime,
-        @Schema(type = "string", example = "2m30s") Duration duration,
+        Duration duration,
         SyncStrategy strategy,
         String trigger,
         int metricsProcessed,
@@ -41,7 +38,7 @@ public record SyncStatus(
     }
 
     /** A status left {@code running} by a process that stopped mid-sync, read at the next start. */
-    SyncStatus interrupted() {
+    public SyncStatus interrupted() {
         return new SyncStatus(tenantId, FAILED, startTime, endTime, duration, strategy, trigger, metricsProcessed,
                 metricsAdded, metricsUpdated, metricsRemoved,
                 List.of("interrupted: the service stopped before the sync finished; nothing of it was committed"));
