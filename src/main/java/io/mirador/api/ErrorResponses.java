@@ -1,5 +1,6 @@
 package io.mirador.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.security.AccessDeniedException;
 import io.mirador.index.IndexUnavailableException;
@@ -45,6 +46,9 @@ public final class ErrorResponses {
 
     Map.Entry<Integer, ApiError> map(Throwable caught) {
         Throwable t = unwrap(caught);
+        if (t instanceof JsonProcessingException json) {
+            t = JsonErrors.badBody(json);
+        }
         if (t instanceof ApiException api) {
             return Map.entry(api.status(), new ApiError("error", api.errorType(), api.getMessage(), api.syncStatus()));
         }
@@ -77,7 +81,7 @@ public final class ErrorResponses {
         while (cur != null) {
             if (cur instanceof ApiException || cur instanceof UnknownTenantException || cur instanceof SyncConflictException
                     || cur instanceof AccessDeniedException || cur instanceof StateStoreException
-                    || cur instanceof IndexUnavailableException) {
+                    || cur instanceof IndexUnavailableException || cur instanceof JsonProcessingException) {
                 return cur;
             }
             if (cur.getCause() == null || cur.getCause() == cur) {

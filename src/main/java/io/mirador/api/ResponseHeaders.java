@@ -12,7 +12,8 @@ import java.util.Set;
  * Which message headers become HTTP response headers: only the few the API sets itself, and never a value the
  * client sent (Camel puts request headers and query parameters into the message, and would otherwise answer
  * them back: {@code ?Set-Cookie=...} or the caller's own {@code X-API-Key}). The request direction keeps
- * Camel's own filter, which stops clients from setting Camel's headers.
+ * Camel's own filter, which stops clients from setting Camel's headers, and drops the content type: the front
+ * door admitted JSON bodies only, and a client's {@code ?Content-Type=} must not steer the REST binding.
  */
 public final class ResponseHeaders implements HeaderFilterStrategy {
 
@@ -40,6 +41,10 @@ public final class ResponseHeaders implements HeaderFilterStrategy {
             return true;
         }
         String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.equals("content-type")) {
+            // the front door let only JSON bodies in: a content type (or a query parameter so named) says nothing more
+            return true;
+        }
         if (exchange != null && ALLOWED.contains(lower)) {
             Set<String> sent = exchange.getProperty(SENT_BY_CLIENT, Set.class);
             if (sent == null) {

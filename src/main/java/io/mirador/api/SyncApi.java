@@ -90,7 +90,6 @@ public final class SyncApi {
     public record ConfigResponse(String message, SyncConfig config, Map<String, String> sources) {
     }
 
-    private final RequestBodies bodies;
     private final Tenants tenants;
     private final SyncRuns runs;
     private final SyncSettings settings;
@@ -98,10 +97,9 @@ public final class SyncApi {
     private final String defaultTenant;
     private final Clock clock;
 
-    public SyncApi(RequestBodies bodies, Tenants tenants, SyncRuns runs, SyncSettings settings, SyncStateStore store,
+    public SyncApi(Tenants tenants, SyncRuns runs, SyncSettings settings, SyncStateStore store,
                    String defaultTenant, Clock clock) {
         this.clock = clock;
-        this.bodies = bodies;
         this.tenants = tenants;
         this.runs = runs;
         this.settings = settings;
@@ -119,8 +117,8 @@ public final class SyncApi {
     }
 
     /** {@code POST /sync} with its body: the sync request, checked. */
-    public SyncRequest triggerBody(@Body String body, @ExchangeProperty("caller") Caller caller) {
-        SyncBody b = bodies.read(body, SyncBody.class, new SyncBody(null, null, null, null, null));
+    public SyncRequest triggerBody(@Body Object body, @ExchangeProperty("caller") Caller caller) {
+        SyncBody b = body instanceof SyncBody sent ? sent : new SyncBody(null, null, null, null, null);
         String tenantId = b.tenantId() == null || b.tenantId().isEmpty() ? defaultTenant : b.tenantId();
         caller.require(Role.SYNC, tenantId);
         tenants.get(tenantId);
@@ -179,12 +177,12 @@ public final class SyncApi {
      * {@code PUT /sync/config}: applies valid fields to the running service and keeps them; they win over the
      * settings until {@code DELETE /sync/config}. Nothing changes unless every field is valid and stored.
      */
-    public ConfigResponse updateConfig(@Body String body, @ExchangeProperty("caller") Caller caller) {
+    public ConfigResponse updateConfig(@Body Object body, @ExchangeProperty("caller") Caller caller) {
         caller.requireAllTenants(Role.ADMIN);
-        JsonNode patch = bodies.read(body, JsonNode.class, null);
-        if (patch == null || !patch.isObject()) {
+        if (!(body instanceof SyncConfigChange change)) {
             throw ApiException.badData("request body must be a JSON object of sync config fields");
         }
+        JsonNode patch = change.fields();
         Map<SyncConfigField, Object> changes = new EnumMap<>(SyncConfigField.class);
         for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();

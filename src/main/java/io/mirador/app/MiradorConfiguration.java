@@ -6,7 +6,6 @@ import io.mirador.api.FrontDoor;
 import io.mirador.api.ResponseHeaders;
 import io.mirador.api.SearchesInFlight;
 import io.mirador.api.HealthApi;
-import io.mirador.api.RequestBodies;
 import io.mirador.api.SearchApi;
 import io.mirador.api.SyncApi;
 import io.mirador.catalog.MetricMerger;
@@ -180,14 +179,13 @@ public final class MiradorConfiguration implements CamelConfiguration {
             tenants.get(defaultTenant);
             FrontDoor frontDoor = new FrontDoor(context, apiKeys, json, http.bodyTimeout(), http.maxBodyBytes());
             bindHttpServer(context, http.port(), frontDoor, http.idleTimeout());
-            RequestBodies bodies = new RequestBodies(json);
             SourceProbe probe = new SourceProbe(sourceHttp, clock);
             registry.bind("frontDoor", frontDoor);
             registry.bind("responseHeaders", new ResponseHeaders());
             registry.bind("objectMapper", json);
             registry.bind("errorResponses", new ErrorResponses(json));
-            registry.bind("searchApi", new SearchApi(bodies, indexes, new MetricSearch(), defaultTenant, meters, searches));
-            registry.bind("syncApi", new SyncApi(bodies, tenants, runs, syncSettings, store, defaultTenant, clock));
+            registry.bind("searchApi", new SearchApi(indexes, new MetricSearch(), defaultTenant, meters, searches));
+            registry.bind("syncApi", new SyncApi(tenants, runs, syncSettings, store, defaultTenant, clock));
             registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, probe, overrides, clock));
             for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store)) {
                 registry.bind(check.getId(), check);

@@ -20,7 +20,8 @@ import java.time.Duration;
 
 /**
  * The one JSON mapping of the service: snake_case fields, ISO-8601 instants, Go-style durations
- * ({@link GoDuration}), null fields left out, unknown request fields refused.
+ * ({@link GoDuration}), null fields left out; read strictly: unknown fields, text after the value and fractions
+ * for whole numbers are refused.
  */
 public final class Json {
 
@@ -52,6 +53,8 @@ public final class Json {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     }
 }

@@ -202,14 +202,14 @@ class OperationsIT {
         s.put("camel.main.routes-reload-enabled", "true");
         s.put("camel.main.routes-reload-directory", routes.toString());
         try (Mirador dev = Mirador.start(s)) {
-            assertThat(dev.get("/api/v1/metrics/sync/default/state").headers()).doesNotContainKey("cache-control");
+            assertThat(dev.get("/api/v1/metrics/health").headers()).doesNotContainKey("cache-control");
             // an integration team edits a route: the state answer gets a header (one the API may answer)
             Path api = routes.resolve("api.camel.yaml");
             String edited = Files.readString(api).replace("""
-                          uri: direct:api-sync-state
+                          uri: direct:api-health
                           steps:
                     """, """
-                          uri: direct:api-sync-state
+                          uri: direct:api-health
                           steps:
                             - setHeader:
                                 name: Cache-Control
@@ -218,7 +218,7 @@ class OperationsIT {
             assertThat(edited).contains("no-store");
             Files.writeString(api, edited);
             Waits.until(Duration.ofSeconds(30), "the edited route to be reloaded",
-                    () -> "no-store".equals(dev.get("/api/v1/metrics/sync/default/state").headers().get("cache-control")));
+                    () -> "no-store".equals(dev.get("/api/v1/metrics/health").headers().get("cache-control")));
             assertThat(dev.state().get("tenant_id").asText()).isEqualTo("default");
         }
     }
