@@ -154,8 +154,13 @@ public final class SearchApi {
     /** {@code GET /api/v1/metrics/{tenantId}/{name}}: the whole document of one metric. */
     public MetricDocument detail(@Header("tenantId") String tenantId, @Header("name") String name, @ExchangeProperty("caller") Caller caller) {
         caller.require(Role.READ, tenantId);
-        return indexes.of(tenantId).get(name).orElseThrow(() ->
-                ApiException.notFound("tenant " + tenantId + " has no metric named '" + name + "'"));
+        inFlight.enter();
+        try {
+            return indexes.of(tenantId).get(name).orElseThrow(() ->
+                    ApiException.notFound("tenant " + tenantId + " has no metric named '" + name + "'"));
+        } finally {
+            inFlight.leave();
+        }
     }
 
     private static int parseLimit(String text) {

@@ -71,7 +71,8 @@ public final class MiradorConfiguration implements CamelConfiguration {
         checkRouteSettings(settings);
         SyncStateStore store = stateStore(settings, tenants, dataDir, json);
         try {
-            SyncSettings syncSettings = SyncSettings.fromSettings(settings, name -> System.getenv(name) != null);
+            SyncSettings syncSettings = SyncSettings.fromSettings(settings, name -> System.getenv(name) != null,
+                    name -> System.getProperty(name) != null);
             syncSettings.load(store.loadConfig(), store.configLocation());
             Beans beans = new Beans(context, settings, clock, json, tenants, apiKeys, store, syncSettings, source);
             beans.bindSource(dataDir);
@@ -176,7 +177,10 @@ public final class MiradorConfiguration implements CamelConfiguration {
             // the OpenAPI document shows durations as the API writes them: Go-style strings ("2m30s")
             PrimitiveType.customClasses().put(Duration.class.getName(), PrimitiveType.STRING);
             String defaultTenant = settings.text("mirador.default-tenant");
-            tenants.get(defaultTenant);
+            if (!tenants.all().stream().map(t -> t.id()).toList().contains(defaultTenant)) {
+                throw new IllegalArgumentException("mirador.default-tenant: '" + defaultTenant
+                        + "' is not one of mirador.tenants");
+            }
             FrontDoor frontDoor = new FrontDoor(context, apiKeys, json, http.bodyTimeout(), http.maxBodyBytes());
             bindHttpServer(context, http.port(), frontDoor, http.idleTimeout());
             SourceProbe probe = new SourceProbe(sourceHttp, clock);

@@ -19,8 +19,8 @@ import java.util.function.Predicate;
  * <ol>
  *   <li>a field set at run time ({@code PUT .../sync/config}) wins over the settings, until an admin resets
  *       it ({@code DELETE .../sync/config});</li>
- *   <li>else the field's environment variable ({@code METRICS_METADATA_SYNC_*}), else its setting in
- *       application.properties (or {@code -D}), else its default;</li>
+ *   <li>else a {@code -D} setting, else the field's environment variable ({@code METRICS_METADATA_SYNC_*}),
+ *       else its setting in application.properties;</li>
  *   <li>except that {@code enabled = false} from the environment or the settings is a kill switch: scheduled
  *       syncs stay off whatever was set at run time.</li>
  * </ol>
@@ -50,7 +50,7 @@ public final class SyncSettings {
 
     /** Settings of a config with no run-time changes (tests, tools). */
     public SyncSettings(SyncConfig base) {
-        this(base, sourcesOf(key -> false, "given"));
+        this(base, sourcesOf(key -> false, key -> false, "given"));
     }
 
     /**
@@ -60,14 +60,26 @@ public final class SyncSettings {
      * @param envSet  whether an environment variable is set, to say where a value came from
      * @throws IllegalArgumentException naming the setting (and its environment variable) that is wrong
      */
-    public static SyncSettings fromSettings(Function<String, Optional<String>> setting, Predicate<String> envSet) {
-        return new SyncSettings(SyncConfig.fromSettings(setting), sourcesOf(envSet, null));
+    public static SyncSettings fromSettings(Function<String, Optional<String>> setting, Predicate<String> envSet,
+                                            Predicate<String> systemPropertySet) {
+        return new SyncSettings(SyncConfig.fromSettings(setting), sourcesOf(envSet, systemPropertySet, null));
     }
 
-    private static Map<SyncConfigField, String> sourcesOf(Predicate<String> envSet, String fixed) {
+    private static Map<SyncConfigField, String> sourcesOf(Predicate<String> envSet, Predicate<String> systemPropertySet,
+                                                          String fixed) {
         Map<SyncConfigField, String> sources = new EnumMap<>(SyncConfigField.class);
         for (SyncConfigField f : SyncConfigField.values()) {
-            sources.put(f, fixed != null ? fixed : envSet.test(f.env()) ? "environment " + f.env() : "setting " + f.setting());
+            String source;
+            if (fixed != null) {
+                source = fixed;
+            } else if (systemPropertySet.test(f.setting())) {
+                source = "setting -D" + f.setting();
+            } else if (envSet.test(f.env())) {
+                source = "environment " + f.env();
+            } else {
+                source = "setting " + f.setting();
+            }
+            sources.put(f, source);
         }
         return sources;
     }

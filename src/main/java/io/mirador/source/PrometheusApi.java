@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * The Prometheus querying API calls the catalog makes, each one a {@link SourceRequest} sent through
- * {@link SourceCalls} (the {@code source-call} route, which owns the retry policy).
+ * {@link SourceCalls} once; the source routes ({@code routes/source.camel.yaml}) retry the step that made it.
  */
 public final class PrometheusApi {
 

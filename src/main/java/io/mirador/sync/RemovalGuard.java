@@ -40,7 +40,7 @@ public final class RemovalGuard {
         if (run.allowsRemoval() || held == 0 || unseen <= share * held) {
             return;
         }
-        throw new SyncRefusedException(String.format(Locale.ROOT, "this full sync would remove %d of the %d metrics"
+        throw new SyncRefusedException(String.format(Locale.ROOT, "this full sync would remove %d of the %d metric documents"
                         + " of the catalog (%.0f%%), more than max_removal_share allows (%.0f%%); nothing was removed. %s",
                 unseen, held, 100.0 * unseen / held, 100 * share, howToAllow(run)));
     }

@@ -8,7 +8,7 @@ import io.mirador.source.TimeWindow;
  * @param forceFull    run a full sync whatever the strategy would choose
  * @param trigger      who asked: {@code schedule} or {@code api}
  * @param window       the time range to read instead of the strategy's window, or null
- * @param batchSize    documents per index batch instead of the configured one, or null
+ * @param batchSize    metric names per read batch instead of the configured batch_size, or null
  * @param allowRemoval let this one full sync remove more than {@code max_removal_share} of the metrics, or
  *                     all of them when the source lists none
  */

@@ -235,7 +235,7 @@ class SourceTrustIT {
             // then
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
             assertThat(refused.json().get("error").asText())
-                    .contains("would remove 30 of the 40 metrics").contains("max_removal_share")
+                    .contains("would remove 30 of the 40 metric documents").contains("max_removal_share")
                     .contains("nothing was removed").contains("allowRemoval=true");
             assertThat(mirador.status().get("status").asText()).isEqualTo("failed");
             assertThat(total(mirador)).isEqualTo(N);
@@ -255,7 +255,7 @@ class SourceTrustIT {
 
             // then: the permission was for that one sync only
             assertThat(again.status()).as(again.body()).isEqualTo(503);
-            assertThat(again.json().get("error").asText()).contains("would remove 6 of the 10 metrics");
+            assertThat(again.json().get("error").asText()).contains("would remove 6 of the 10 metric documents");
             assertThat(total(mirador)).isEqualTo(10);
         });
     }
@@ -286,7 +286,7 @@ class SourceTrustIT {
 
             // then
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
-            assertThat(refused.json().get("error").asText()).contains("would remove 10 of the 18 metrics");
+            assertThat(refused.json().get("error").asText()).contains("would remove 10 of the 18 metric documents");
             assertThat(total(mirador)).isEqualTo(18);
         });
     }
