@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.testing.FaultySource;
 import io.mirador.testing.MiradorProcess;
 import io.mirador.testing.Series;
+import io.mirador.testing.SharedVictoriaMetrics;
 import io.mirador.testing.VictoriaMetrics;
 import io.mirador.testing.Waits;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -37,18 +37,8 @@ class LifecycleIT {
 
     @TempDir
     static Path dir;
-    static VictoriaMetrics vm;
-
-    @BeforeAll
-    static void load() {
-        vm = VictoriaMetrics.start(dir);
-        vm.importPrometheus(new Series().names("lifecycle_metric_", NAMES));
-    }
-
-    @AfterAll
-    static void stop() {
-        vm.close();
-    }
+    @RegisterExtension
+    static final SharedVictoriaMetrics vm = SharedVictoriaMetrics.withNames("lifecycle_metric_", NAMES);
 
     @Test
     void should_cancel_the_sync_and_exit_within_10_seconds_on_sigterm() throws Exception {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mirador.testing.FaultySource;
 import io.mirador.testing.Mirador;
 import io.mirador.testing.Series;
+import io.mirador.testing.SharedVictoriaMetrics;
 import io.mirador.testing.VictoriaMetrics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -40,23 +40,12 @@ class IndexCorruptionIT {
     /** Makes tenant a's rebuild last long enough to watch: its one metadata call per sync waits this long. */
     static final Duration SLOW_METADATA = Duration.ofSeconds(2);
 
-    @TempDir
-    static Path shared;
-    static VictoriaMetrics vm;
+    @RegisterExtension
+    static final SharedVictoriaMetrics vm = SharedVictoriaMetrics.withNames("corruption_metric_", NAMES);
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void load() {
-        vm = VictoriaMetrics.start(shared);
-        vm.importPrometheus(new Series().names("corruption_metric_", NAMES));
-    }
-
-    @AfterAll
-    static void stop() {
-        vm.close();
-    }
 
     /** Bytes overwritten in the middle of a segment file are found at start, and the index is rebuilt. */
     @Test

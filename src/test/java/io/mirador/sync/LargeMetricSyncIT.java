@@ -3,10 +3,10 @@ package io.mirador.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mirador.testing.Mirador;
 import io.mirador.testing.Series;
+import io.mirador.testing.SharedVictoriaMetrics;
 import io.mirador.testing.VictoriaMetrics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -25,13 +25,13 @@ class LargeMetricSyncIT {
     static final int BIG_SERIES = 60_000;
     static final int OTHER_NAMES = 2_000;
 
-    @TempDir
-    static Path dir;
-    static VictoriaMetrics vm;
+    @RegisterExtension
+    static final SharedVictoriaMetrics vm = SharedVictoriaMetrics.loadedWith(LargeMetricSyncIT::load);
 
-    @BeforeAll
-    static void load() {
-        vm = VictoriaMetrics.start(dir);
+    @TempDir
+    Path dir;
+
+    private static void load(VictoriaMetrics vm) {
         Series big = new Series();
         for (int instance = 0; instance < 60; instance++) {
             for (int shard = 0; shard < 1000; shard++) {
@@ -40,11 +40,6 @@ class LargeMetricSyncIT {
         }
         vm.importPrometheus(big, "job=api");
         vm.importPrometheus(new Series().names("other_metric_", OTHER_NAMES));
-    }
-
-    @AfterAll
-    static void stop() {
-        vm.close();
     }
 
     @Test

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.testing.Mirador;
 import io.mirador.testing.MiradorProcess;
 import io.mirador.testing.Series;
+import io.mirador.testing.SharedVictoriaMetrics;
 import io.mirador.testing.SmallDisk;
 import io.mirador.testing.Valkey;
 import io.mirador.testing.VictoriaMetrics;
 import io.mirador.testing.Waits;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -44,23 +44,12 @@ class StateStoreFaultsIT {
     static final String SYNC_CONFIG = "/api/v1/metrics/sync/config";
     static final int NAMES = 30;
 
-    @TempDir
-    static Path shared;
-    static VictoriaMetrics vm;
+    @RegisterExtension
+    static final SharedVictoriaMetrics vm = SharedVictoriaMetrics.withNames("state_fault_metric_", NAMES);
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void load() {
-        vm = VictoriaMetrics.start(shared);
-        vm.importPrometheus(new Series().names("state_fault_metric_", NAMES));
-    }
-
-    @AfterAll
-    static void stop() {
-        vm.close();
-    }
 
     /** A sync whose start cannot be recorded (a full disk) is refused with 503, leaves nothing running, and the next one runs. */
     @Test
