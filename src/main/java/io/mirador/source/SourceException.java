@@ -22,9 +22,4 @@ public final class SourceException extends RuntimeException {
     public boolean isTooManySeries() {
         return status == 422;
     }
-
-    /** Worth another try: the source was unreachable, overloaded or failed on its side. */
-    public boolean isTransient() {
-        return status == 0 || status == 429 || status >= 500;
-    }
 }
