@@ -29,19 +29,6 @@ public record SyncConfig(
 
     public static final int MAX_BATCH_SIZE = 100_000;
 
-    /** Defaults of the fields no setting gives (application.properties gives each of them). */
-    private static final Map<SyncConfigField, String> DEFAULTS = Map.of(
-            SyncConfigField.ENABLED, "true",
-            SyncConfigField.STRATEGY, "hybrid",
-            SyncConfigField.INTERVAL, "15m",
-            SyncConfigField.FULL_SYNC_INTERVAL, "24h",
-            SyncConfigField.BATCH_SIZE, "1000",
-            SyncConfigField.MAX_RETRIES, "3",
-            SyncConfigField.RETRY_DELAY, "30s",
-            SyncConfigField.TIME_RANGE_LOOKBACK, "1h",
-            SyncConfigField.FULL_SYNC_WINDOW, "24h",
-            SyncConfigField.MAX_REMOVAL_SHARE, "0.5");
-
     /** The value of one field. */
     public Object value(SyncConfigField field) {
         return switch (field) {
@@ -109,7 +96,8 @@ public record SyncConfig(
     public static SyncConfig fromSettings(Function<String, Optional<String>> setting) {
         Map<SyncConfigField, Object> v = new EnumMap<>(SyncConfigField.class);
         for (SyncConfigField f : SyncConfigField.values()) {
-            String text = setting.apply(f.setting()).orElse(DEFAULTS.get(f));
+            String text = setting.apply(f.setting()).orElseThrow(() -> new IllegalArgumentException(f.setting() + " ("
+                    + f.env() + ") is not set (application.properties gives every setting a value)"));
             try {
                 v.put(f, f.parse(text));
             } catch (IllegalArgumentException e) {

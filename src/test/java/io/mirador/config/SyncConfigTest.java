@@ -9,17 +9,31 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import io.mirador.testing.ApplicationDefaults;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SyncConfigTest {
 
     private static Function<String, Optional<String>> settings(Map<String, String> values) {
-        return key -> Optional.ofNullable(values.get(key));
+        return ApplicationDefaults.with(values);
     }
 
     @Test
-    void should_use_the_seed_defaults_when_nothing_is_set() {
+    void should_refuse_naming_the_setting_when_one_is_not_set() {
+        // given a setting missing altogether: application.properties is where every default lives
+        Function<String, Optional<String>> none = key -> Optional.empty();
+
+        // when / then
+        assertThatThrownBy(() -> SyncConfig.fromSettings(none))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mirador.sync.enabled")
+                .hasMessageContaining("METRICS_METADATA_SYNC_ENABLED");
+    }
+
+    @Test
+    void should_use_the_defaults_of_application_properties_when_nothing_else_is_set() {
         // given
         Function<String, Optional<String>> none = settings(Map.of());
 
