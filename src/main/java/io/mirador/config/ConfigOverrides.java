@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -39,8 +40,13 @@ public record ConfigOverrides(long version, Instant changedAt, String changedBy,
             throw new IllegalArgumentException("values of the stored sync config is not a JSON object");
         }
         JsonNode at = node.get("changed_at");
-        return new ConfigOverrides(node.path("version").asLong(0),
-                at == null || at.isNull() ? null : Instant.parse(at.asText()),
+        Instant changedAt;
+        try {
+            changedAt = at == null || at.isNull() ? null : Instant.parse(at.asText());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("changed_at of the stored sync config is not a time: " + at.asText());
+        }
+        return new ConfigOverrides(node.path("version").asLong(0), changedAt,
                 node.hasNonNull("changed_by") ? node.get("changed_by").asText() : null, (ObjectNode) values.deepCopy());
     }
 

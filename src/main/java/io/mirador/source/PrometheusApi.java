@@ -48,17 +48,22 @@ public final class PrometheusApi {
     /**
      * {@code /api/v1/series} for metric names the source listed: their series, folded per metric name. The
      * whole answer is one page; VictoriaMetrics refuses it with 422 rather than cut it. An answer without a
-     * single series of names the source has just listed is not believed: it is a failed read, retried.
+     * single series of several names the source has just listed is not believed: it is a failed read, retried.
+     *
+     * @param selectorNames how many names the selectors ask for
      */
-    public Map<String, SeriesAccumulator> seriesOfListedNames(Tenant tenant, List<String> selectors, TimeWindow window) {
+    public Map<String, SeriesAccumulator> seriesOfListedNames(Tenant tenant, List<String> selectors, TimeWindow window,
+                                                              int selectorNames) {
         return calls.call(request(tenant, "/api/v1/series", windowParams(window, selectors), true, body -> {
             Map<String, SeriesAccumulator> page = new LinkedHashMap<>();
             PrometheusResponses.series(body, (name, labels) -> {
                 page.computeIfAbsent(name, n -> new SeriesAccumulator(n, valuesCap)).addSeries(labels);
                 pace.pace();
             });
-            if (page.isEmpty()) {
-                throw new SourceAnswerException("the source answered no series for metric names it listed");
+            // one name may have lost its series since the list was read; several names at once, all of them, not
+            if (page.isEmpty() && selectorNames > 1) {
+                throw new SourceAnswerException("the source answered no series for " + selectorNames
+                        + " metric names it listed");
             }
             return page;
         }));

@@ -82,7 +82,7 @@ public final class SeriesReader {
                            List<MetricObservation> out) {
         Map<String, SeriesAccumulator> page;
         try {
-            page = api.seriesOfListedNames(tenant, List.of(Selectors.names(names)), window);
+            page = api.seriesOfListedNames(tenant, List.of(Selectors.names(names)), window, names.size());
         } catch (SourceException e) {
             if (!e.isTooManySeries()) {
                 throw e;

@@ -29,7 +29,7 @@ public final class RemovalGuard {
         int held = indexes.of(run.tenant().id()).count();
         if (held > 0) {
             throw new SyncRefusedException("the source returned no metric names for " + run.window().start() + " .. "
-                    + run.window().end() + " while the catalog holds " + held + " metrics; nothing was removed. "
+                    + run.window().end() + " while the catalog holds " + held + " metric documents; nothing was removed. "
                     + howToAllow(run));
         }
     }
@@ -37,7 +37,7 @@ public final class RemovalGuard {
     /** Before a full sync removes {@code unseen} of {@code held} metrics: more than the share allows stops here. */
     public void checkRemovals(SyncRun run, int unseen, int held) {
         double share = settings.current().maxRemovalShare();
-        if (run.allowsRemoval() || held == 0 || unseen <= share * held) {
+        if (!run.isFull() || run.allowsRemoval() || held == 0 || unseen <= share * held) {
             return;
         }
         throw new SyncRefusedException(String.format(Locale.ROOT, "this full sync would remove %d of the %d metric documents"

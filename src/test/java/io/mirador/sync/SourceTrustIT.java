@@ -61,7 +61,7 @@ class SourceTrustIT {
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
             assertThat(refused.json().get("errorType").asText()).isEqualTo("unavailable");
             assertThat(refused.json().get("error").asText()).contains("source returned no metric names")
-                    .contains("holds " + N + " metrics").contains("allowRemoval=true");
+                    .contains("holds " + N + " metric documents").contains("allowRemoval=true");
             JsonNode status = mirador.status();
             assertThat(status.get("status").asText()).isEqualTo("failed");
             assertThat(status.get("errors").get(0).asText()).contains("source returned no metric names");
