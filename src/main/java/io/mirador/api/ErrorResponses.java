@@ -6,6 +6,7 @@ import io.mirador.security.AccessDeniedException;
 import io.mirador.index.IndexUnavailableException;
 import io.mirador.state.StateStoreException;
 import io.mirador.sync.SyncConflictException;
+import io.mirador.sync.SyncUnavailableException;
 import io.mirador.tenant.UnknownTenantException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -68,6 +69,9 @@ public final class ErrorResponses {
         if (t instanceof IndexUnavailableException index) {
             return Map.entry(503, ApiError.of("unavailable", index.getMessage()));
         }
+        if (t instanceof SyncUnavailableException unavailable) {
+            return Map.entry(503, ApiError.of("unavailable", unavailable.getMessage()));
+        }
         if (t instanceof SyncConflictException conflict) {
             return Map.entry(409, new ApiError("error", "conflict", conflict.getMessage(), conflict.running()));
         }
@@ -81,7 +85,8 @@ public final class ErrorResponses {
         while (cur != null) {
             if (cur instanceof ApiException || cur instanceof UnknownTenantException || cur instanceof SyncConflictException
                     || cur instanceof AccessDeniedException || cur instanceof StateStoreException
-                    || cur instanceof IndexUnavailableException || cur instanceof JsonProcessingException) {
+                    || cur instanceof IndexUnavailableException || cur instanceof JsonProcessingException
+                    || cur instanceof SyncUnavailableException) {
                 return cur;
             }
             if (cur.getCause() == null || cur.getCause() == cur) {

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.mirador.index.TenantIndex;
 import io.mirador.index.TenantIndexes;
+import io.mirador.replica.CatalogFollower;
+import io.mirador.replica.Generations;
+import java.time.Duration;
 import io.mirador.security.Caller;
 import io.mirador.source.SourceProbe;
 import io.mirador.security.Role;
@@ -40,7 +43,8 @@ public final class HealthApi {
     /** Health of one tenant. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TenantHealth(String tenantId, String status, Instant lastSyncTime, String lastSyncResult,
-                               long metricsInIndex, boolean stale, boolean sourceReachable, List<String> problems) {
+                               long metricsInIndex, boolean stale, boolean sourceReachable, long indexGeneration,
+                               long catalogGeneration, List<String> problems) {
     }
 
     /** The whole answer. */
@@ -63,8 +67,15 @@ public final class HealthApi {
     private final Clock clock;
     private final Instant startedAt;
 
+    private final CatalogFollower follower;
+    private final Duration maxLag;
+
+    /** @param maxLag how long this replica may serve an older generation than the catalog's before it is degraded */
     public HealthApi(Tenants tenants, TenantIndexes indexes, SyncRuns runs, SyncSettings settings, SyncStateStore store,
-                     SourceProbe probe, TenantSyncOverrides overrides, Clock clock) {
+                     SourceProbe probe, TenantSyncOverrides overrides, Clock clock, CatalogFollower follower,
+                     Duration maxLag) {
+        this.follower = follower;
+        this.maxLag = maxLag;
         this.tenants = tenants;
         this.indexes = indexes;
         this.runs = runs;
@@ -122,15 +133,22 @@ public final class HealthApi {
         if (!source.reachable()) {
             problems.add("source " + t.apiBase() + " does not answer: " + source.error());
         }
+        Generations g = follower.generations(t.id());
+        boolean lagging = g.behindSince() != null && g.behindSince().isBefore(now.minus(maxLag));
+        if (lagging) {
+            problems.add("this replica serves catalog generation " + g.serving() + " while the catalog is at "
+                    + g.catalog() + " since " + g.behindSince());
+        }
         String status;
         if (lastSuccess == null && (SyncStatus.FAILED.equals(last.status()) || !source.reachable())) {
             status = UNHEALTHY;
-        } else if (stale || SyncStatus.FAILED.equals(last.status()) || !source.reachable() || index.isRebuilding()) {
+        } else if (stale || SyncStatus.FAILED.equals(last.status()) || !source.reachable() || index.isRebuilding()
+                || lagging) {
             status = DEGRADED;
         } else {
             status = HEALTHY;
         }
         return new TenantHealth(t.id(), status, state.lastSyncTime(), last.status(), inIndex, stale, source.reachable(),
-                problems.isEmpty() ? null : problems);
+                g.serving(), g.catalog(), problems.isEmpty() ? null : problems);
     }
 }

@@ -20,6 +20,10 @@ import io.mirador.state.SyncState;
 import io.mirador.state.SyncStateStore;
 import io.mirador.state.SyncStatus;
 import io.mirador.tenant.Tenants;
+import io.mirador.index.TenantIndexes;
+import io.mirador.replica.CatalogFollower;
+import io.mirador.replica.Generations;
+import io.mirador.replica.SyncForwarding;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.mirador.config.ConfigOverrides;
@@ -80,6 +84,20 @@ public final class SyncApi {
     public record TriggerResponse(String message, SyncResult result) {
     }
 
+    /**
+     * A tenant's sync state as this replica answers it: the shared history, with the counts of the index this replica
+     * serves, which generation of the catalog that is, and which replica runs the syncs.
+     *
+     * @param indexGeneration   the catalog generation this replica's index serves
+     * @param catalogGeneration the newest generation of the catalog (the same as index_generation when current)
+     * @param syncHolder        the replica holding the sync lease, as this replica last saw it; absent while none does,
+     *                          and alone
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record StateView(@JsonUnwrapped SyncState state, long indexGeneration, long catalogGeneration,
+                            String syncHolder) {
+    }
+
     /** The sync config in force, with where each value comes from (field name to source). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ConfigView(@JsonUnwrapped SyncConfig config, Map<String, String> sources) {
@@ -97,9 +115,17 @@ public final class SyncApi {
     private final String defaultTenant;
     private final Clock clock;
 
+    private final TenantIndexes indexes;
+    private final CatalogFollower follower;
+    private final SyncForwarding forwarding;
+
     public SyncApi(Tenants tenants, SyncRuns runs, SyncSettings settings, SyncStateStore store,
-                   String defaultTenant, Clock clock) {
+                   String defaultTenant, Clock clock, TenantIndexes indexes, CatalogFollower follower,
+                   SyncForwarding forwarding) {
         this.clock = clock;
+        this.indexes = indexes;
+        this.follower = follower;
+        this.forwarding = forwarding;
         this.tenants = tenants;
         this.runs = runs;
         this.settings = settings;
@@ -137,19 +163,22 @@ public final class SyncApi {
                 Boolean.TRUE.equals(b.allowRemoval()));
     }
 
-    /** The answer to {@code POST /sync/{tenantId}} once the sync has finished. */
-    public TriggerResponse triggerResponse(@Body SyncRun run) {
-        return new TriggerResponse("Sync completed successfully", SyncResult.of(finished(run)));
+    /** The answer to {@code POST /sync/{tenantId}} once the sync has finished (here, or on the replica holding the syncs). */
+    public TriggerResponse triggerResponse(@Body Object finished) {
+        return new TriggerResponse("Sync completed successfully", SyncResult.of(finished(finished)));
     }
 
     /** The answer to {@code POST /sync} once the sync has finished. */
-    public SyncResult syncResult(@Body SyncRun run) {
-        return SyncResult.of(finished(run));
+    public SyncResult syncResult(@Body Object finished) {
+        return SyncResult.of(finished(finished));
     }
 
-    /** The run's own outcome: the tenant's status may already be the next sync's. */
-    private SyncStatus finished(SyncRun run) {
-        SyncStatus s = run.outcome();
+    /**
+     * The sync's own outcome (the tenant's status may already be the next sync's): a run finished here, or the status
+     * the replica holding the syncs answered.
+     */
+    private SyncStatus finished(Object finished) {
+        SyncStatus s = finished instanceof SyncRun run ? run.outcome() : (SyncStatus) finished;
         if (!SyncStatus.COMPLETED.equals(s.status())) {
             String reason = s.errors() == null || s.errors().isEmpty() ? s.status() : s.errors().get(0);
             throw new ApiException(503, "unavailable", "sync " + s.status() + ": " + reason, s);
@@ -157,9 +186,11 @@ public final class SyncApi {
         return s;
     }
 
-    public SyncState state(@Header("tenantId") String tenantId, @ExchangeProperty("caller") Caller caller) {
+    public StateView state(@Header("tenantId") String tenantId, @ExchangeProperty("caller") Caller caller) {
         caller.require(Role.READ, tenantId);
-        return runs.state(tenantId);
+        Generations g = follower.generations(tenantId);
+        return new StateView(runs.state(tenantId).serving(indexes.of(tenantId).counts()), g.serving(), g.catalog(),
+                forwarding.holder().orElse(null));
     }
 
     public SyncStatus status(@Header("tenantId") String tenantId, @ExchangeProperty("caller") Caller caller) {

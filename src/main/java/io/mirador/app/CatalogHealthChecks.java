@@ -8,6 +8,11 @@ import io.mirador.tenant.Tenants;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
+import io.mirador.replica.CatalogFollower;
+import io.mirador.replica.Generations;
+
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -22,8 +27,49 @@ final class CatalogHealthChecks {
     private CatalogHealthChecks() {
     }
 
-    static List<AbstractHealthCheck> all(Tenants tenants, TenantIndexes indexes, SourceProbe probe, SyncStateStore store) {
-        return List.of(new Indexes(tenants, indexes), new Sources(tenants, probe), new StateStore(store));
+    static List<AbstractHealthCheck> all(Tenants tenants, TenantIndexes indexes, SourceProbe probe, SyncStateStore store,
+                                         CatalogFollower follower, Duration maxLag) {
+        return List.of(new Indexes(tenants, indexes), new Sources(tenants, probe), new StateStore(store),
+                new CatalogGeneration(tenants, follower, maxLag));
+    }
+
+    /**
+     * Readiness: every tenant's index serves the catalog's current generation, or one it has been behind for no
+     * longer than {@code mirador.replica.max-lag}. A replica that cannot read Valkey serves its last generation and
+     * stays ready: searches still answer.
+     */
+    static final class CatalogGeneration extends AbstractHealthCheck {
+        private final Tenants tenants;
+        private final CatalogFollower follower;
+        private final Duration maxLag;
+
+        CatalogGeneration(Tenants tenants, CatalogFollower follower, Duration maxLag) {
+            super("mirador", "mirador-catalog-generation");
+            this.tenants = tenants;
+            this.follower = follower;
+            this.maxLag = maxLag;
+        }
+
+        @Override
+        public boolean isLiveness() {
+            return false;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            Instant limit = Instant.now().minus(maxLag);
+            boolean current = true;
+            for (Tenant t : tenants.all()) {
+                Generations g = follower.generations(t.id());
+                builder.detail("tenant." + t.id() + ".generation", g.serving() + " of " + g.catalog());
+                current &= g.behindSince() == null || g.behindSince().isAfter(limit);
+            }
+            if (current) {
+                builder.up();
+            } else {
+                builder.down().message("a tenant's index has served an older catalog generation for longer than " + maxLag);
+            }
+        }
     }
 
     /** Every tenant's index open and answering. */

@@ -19,7 +19,15 @@ import io.mirador.source.SourceHttpClient;
 import io.mirador.source.SourceProbe;
 import io.mirador.support.DutyCycle;
 import io.mirador.support.Json;
+import io.mirador.replica.CatalogFollower;
+import io.mirador.replica.LeaseClusterService;
+import io.mirador.replica.SharedCatalog;
+import io.mirador.replica.SoleReplicaClusterService;
+import io.mirador.replica.SyncForwarding;
+import io.mirador.sync.CatalogPublication;
 import io.mirador.sync.CatalogWriter;
+import org.apache.camel.cluster.CamelClusterService;
+import org.redisson.api.RedissonClient;
 import io.mirador.sync.CaughtFailure;
 import io.mirador.sync.DocumentBatches;
 import io.mirador.state.FileSyncStateStore;
@@ -69,19 +77,69 @@ public final class MiradorConfiguration implements CamelConfiguration {
         ListenAddress.check(http.host(), http.port(), apiKeys);
         SourceSettings source = SourceSettings.from(settings);
         checkRouteSettings(settings);
-        SyncStateStore store = stateStore(settings, tenants, dataDir, json);
+        Replication replication = Replication.from(settings, http.port());
+        SyncStateStore store;
+        try {
+            store = stateStore(settings, replication, tenants, dataDir, json);
+        } catch (RuntimeException e) {
+            replication.close();
+            throw e;
+        }
         try {
             SyncSettings syncSettings = SyncSettings.fromSettings(settings, name -> System.getenv(name) != null,
                     name -> System.getProperty(name) != null);
             syncSettings.load(store.loadConfig(), store.configLocation());
-            Beans beans = new Beans(context, settings, clock, json, tenants, apiKeys, store, syncSettings, source);
+            Beans beans = new Beans(context, settings, clock, json, tenants, apiKeys, store, syncSettings, source,
+                    replication);
             beans.bindSource(dataDir);
             beans.bindSync();
             beans.bindApi(http);
         } catch (RuntimeException e) {
             // nothing started: the store's connections and threads must not outlive the failed start
             store.close();
+            replication.close();
             throw e;
+        }
+    }
+
+    /**
+     * Whether this process is one replica of several sharing Valkey ({@code mirador.state.store=valkey}), with its
+     * connection and the cluster service the {@code master:} routes lead by; alone, a cluster service this process
+     * always leads.
+     */
+    private record Replication(String replicaId, ValkeySettings valkey, RedissonClient redis, CamelClusterService cluster)
+            implements AutoCloseable {
+
+        static Replication from(Settings settings, int port) {
+            String id = settings.textOrEmpty("mirador.replica.id");
+            if (id.isEmpty()) {
+                id = hostName() + ":" + port;
+            }
+            if (!"valkey".equals(settings.text("mirador.state.store"))) {
+                return new Replication(id, null, null, new SoleReplicaClusterService(id));
+            }
+            ValkeySettings valkey = ValkeySettings.from(settings);
+            RedissonClient redis = valkey.connect();
+            return new Replication(id, valkey, redis, new LeaseClusterService(redis, valkey.prefix(), id, valkey.lease()));
+        }
+
+        private static String hostName() {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                return "localhost";
+            }
+        }
+
+        boolean isShared() {
+            return redis != null;
+        }
+
+        @Override
+        public void close() {
+            if (redis != null) {
+                redis.shutdown();
+            }
         }
     }
 
@@ -116,6 +174,11 @@ public final class MiradorConfiguration implements CamelConfiguration {
         private final SyncStateStore store;
         private final SyncSettings syncSettings;
         private final SourceSettings source;
+        private final Replication replication;
+        private CatalogPublication publication;
+        private CatalogFollower follower;
+        private SyncForwarding forwarding;
+        private final List<AutoCloseable> closeAfterStore = new java.util.ArrayList<>();
         private final SearchesInFlight searches = new SearchesInFlight();
         private final MeterRegistryLookup meters;
         private SourceHttpClient sourceHttp;
@@ -124,8 +187,9 @@ public final class MiradorConfiguration implements CamelConfiguration {
         private TenantSyncOverrides overrides;
 
         Beans(CamelContext context, Settings settings, Clock clock, ObjectMapper json, Tenants tenants, ApiKeys apiKeys,
-              SyncStateStore store, SyncSettings syncSettings, SourceSettings source) {
+              SyncStateStore store, SyncSettings syncSettings, SourceSettings source, Replication replication) {
             this.context = context;
+            this.replication = replication;
             this.registry = context.getRegistry();
             this.settings = settings;
             this.clock = clock;
@@ -145,9 +209,34 @@ public final class MiradorConfiguration implements CamelConfiguration {
             PrometheusApi api = new PrometheusApi(sourceHttp, source.labelValuesCap(), pace);
             SeriesReader series = new SeriesReader(api, source.maxSeries(), source.labelValuesCap(), source.maxLabelValues());
             MetricNameReader names = new MetricNameReader(api, source.maxNames());
-            indexes = new TenantIndexes(tenants, dataDir, new MetricDocumentCodec(json));
+            MetricDocumentCodec codec = new MetricDocumentCodec(json);
+            indexes = new TenantIndexes(tenants, dataDir, codec);
+            bindCatalog(codec);
             registry.bind("sourceScan", new SourceScan(api, names, series));
-            registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(source.labelValuesCap()), pace));
+            registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(source.labelValuesCap()), pace,
+                    publication));
+        }
+
+        /**
+         * Alone, the local index is the catalog. With replicas, the catalog is shared in Valkey; this replica brings its
+         * indexes up to it here, before anything is served, so that a replica started empty serves the whole catalog
+         * from its first answer (if Valkey answers; else it serves what it has and follows when Valkey is back).
+         */
+        private void bindCatalog(MetricDocumentCodec codec) {
+            if (!replication.isShared()) {
+                publication = CatalogPublication.local(indexes);
+                follower = CatalogFollower.alone(indexes);
+            } else {
+                SharedCatalog shared = new SharedCatalog(replication.redis(), replication.valkey().prefix(), tenants,
+                        indexes, codec, json, replication.replicaId(),
+                        settings.integer("mirador.replica.deltas-kept", 1, 1000), clock);
+                closeAfterStore.add(shared);
+                shared.followAll();
+                publication = shared;
+                follower = shared;
+            }
+            closeAfterStore.add(replication);
+            registry.bind("catalogFollower", follower);
         }
 
         /** Sync bookkeeping, schedule, removal guard, retry policy's config, meters, shutdown order. */
@@ -155,7 +244,15 @@ public final class MiradorConfiguration implements CamelConfiguration {
             SyncMetrics syncMetrics = new SyncMetrics(meters);
             overrides = TenantSyncOverrides.fromSettings(tenants.all().stream().map(t -> t.id()).toList(), settings);
             RemovalGuard removalGuard = new RemovalGuard(indexes, syncSettings);
-            runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of(syncMetrics), overrides, removalGuard);
+            runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of(syncMetrics), overrides, removalGuard,
+                    publication, replication.isShared());
+            store.onNewerConfig(syncSettings::apply);
+            forwarding = new SyncForwarding(context, replication.cluster(), replication.redis(),
+                    replication.isShared() ? replication.valkey().prefix() : "", json,
+                    settings.duration("mirador.replica.hand-over-wait", Duration.ofMillis(100), Duration.ofMinutes(1)),
+                    settings.duration("mirador.source.response-timeout", Duration.ofMillis(100), Duration.ofHours(1))
+                            .multipliedBy(20));
+            registry.bind("syncForwarding", forwarding);
             registry.bind("syncSettings", syncSettings);
             registry.bind("syncRuns", runs);
             registry.bind("syncSchedule", new SyncSchedule(tenants, runs, syncSettings, clock, overrides, indexes));
@@ -164,12 +261,15 @@ public final class MiradorConfiguration implements CamelConfiguration {
             registry.bind("caughtFailure", new CaughtFailure());
             // every sync meter exists from the start at zero, not only after a first sync or error
             try {
+                // the master: routes lead by this service: the sync lease with replicas, always this replica alone
+                context.addService(replication.cluster());
                 context.addStartupListener((ctx, alreadyStarted) -> syncMetrics.register(
                         tenants.all().stream().map(t -> t.id()).toList(), id -> indexes.of(id).counts().metrics()));
+                context.addStartupListener((ctx, alreadyStarted) -> forwarding.start());
             } catch (Exception e) {
-                throw new IllegalStateException("cannot register the sync meters", e);
+                throw new IllegalStateException("cannot register the sync lease service and the sync meters", e);
             }
-            context.addLifecycleStrategy(new ShutdownSequence(runs, indexes, store, sourceHttp));
+            context.addLifecycleStrategy(new ShutdownSequence(runs, indexes, store, sourceHttp, closeAfterStore));
         }
 
         /** The HTTP server's front door, the API beans and the health checks. */
@@ -189,9 +289,12 @@ public final class MiradorConfiguration implements CamelConfiguration {
             registry.bind("objectMapper", json);
             registry.bind("errorResponses", new ErrorResponses(json));
             registry.bind("searchApi", new SearchApi(indexes, new MetricSearch(), defaultTenant, meters, searches));
-            registry.bind("syncApi", new SyncApi(tenants, runs, syncSettings, store, defaultTenant, clock));
-            registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, probe, overrides, clock));
-            for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store)) {
+            Duration maxLag = settings.duration("mirador.replica.max-lag", Duration.ofSeconds(1), Duration.ofDays(1));
+            registry.bind("syncApi", new SyncApi(tenants, runs, syncSettings, store, defaultTenant, clock, indexes,
+                    follower, forwarding));
+            registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, probe, overrides, clock,
+                    follower, maxLag));
+            for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store, follower, maxLag)) {
                 registry.bind(check.getId(), check);
             }
         }
@@ -233,12 +336,12 @@ public final class MiradorConfiguration implements CamelConfiguration {
     }
 
     /** The state store the settings name: the embedded file (default) or Valkey. */
-    private static SyncStateStore stateStore(Settings settings, Tenants tenants, Path dataDir, ObjectMapper json) {
+    private static SyncStateStore stateStore(Settings settings, Replication replication, Tenants tenants, Path dataDir,
+                                             ObjectMapper json) {
         String kind = settings.text("mirador.state.store");
         return switch (kind) {
             case "embedded" -> new FileSyncStateStore(dataDir, json);
-            case "valkey" -> new ValkeySyncStateStore(settings.text("mirador.state.valkey.url"),
-                    settings.textOrEmpty("mirador.state.valkey.password"), settings.text("mirador.state.valkey.key-prefix"),
+            case "valkey" -> new ValkeySyncStateStore(replication.redis(), replication.valkey().prefix(),
                     tenants.all().stream().map(t -> t.id()).toList(), dataDir, json);
             default -> throw new IllegalArgumentException("mirador.state.store (MIRADOR_STATE_STORE): '" + kind
                     + "' is not a state store (embedded or valkey)");

@@ -9,6 +9,8 @@ import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+
 
 
 /**
@@ -24,9 +26,13 @@ final class ShutdownSequence extends LifecycleStrategySupport {
     private final TenantIndexes indexes;
     private final SyncStateStore store;
     private final SourceHttpClient sourceHttp;
+    private final List<AutoCloseable> afterStore;
 
-    ShutdownSequence(SyncRuns runs, TenantIndexes indexes, SyncStateStore store, SourceHttpClient sourceHttp) {
+    /** @param afterStore closed after the state store, in this order (the shared catalog, the Valkey connection) */
+    ShutdownSequence(SyncRuns runs, TenantIndexes indexes, SyncStateStore store, SourceHttpClient sourceHttp,
+                     List<AutoCloseable> afterStore) {
         this.runs = runs;
+        this.afterStore = afterStore;
         this.sourceHttp = sourceHttp;
         this.indexes = indexes;
         this.store = store;
@@ -44,6 +50,13 @@ final class ShutdownSequence extends LifecycleStrategySupport {
     public void onContextStopped(CamelContext context) {
         indexes.close();
         store.close();
+        for (AutoCloseable c : afterStore) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("stopping: closing {} failed: {}", c.getClass().getSimpleName(), e.getMessage());
+            }
+        }
         sourceHttp.close();
         LOG.info("stopped: indexes closed at their last commit");
     }

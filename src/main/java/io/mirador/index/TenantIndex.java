@@ -2,7 +2,9 @@ package io.mirador.index;
 
 import io.mirador.catalog.MetricDocument;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
@@ -41,7 +43,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +73,12 @@ public final class TenantIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TenantIndex.class);
     private static final DateTimeFormatter ASIDE = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
+    /** The commit's user data key holding its catalog generation. */
+    private static final String GENERATION = "mirador.catalog-generation";
+
     private final String tenantId;
     private final Path path;
+    private final Semaphore writers = new Semaphore(1);
     private final MetricDocumentCodec codec;
     /** The directory with its writer and searchers, replaced together when the index is found corrupt. */
     private volatile Opened opened;
@@ -413,14 +424,109 @@ public final class TenantIndex implements AutoCloseable {
                 .build();
     }
 
-    /** Makes everything written since the last commit durable and visible to searches. */
-    public void commit() {
+    /**
+     * Makes everything written since the last commit durable and visible to searches, as catalog generation
+     * {@code generation} (kept in the commit, read back by {@link #generation()}).
+     */
+    public void commit(long generation) {
         Opened o = opened;
         try {
-            o.writer().commit();
+            IndexWriter writer = o.writer();
+            writer.setLiveCommitData(Map.of(GENERATION, Long.toString(generation)).entrySet());
+            writer.commit();
             o.searchers.maybeRefreshBlocking();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot commit the index of tenant " + tenantId, e);
+        }
+    }
+
+    /** The catalog generation of the last commit: 0 for an index never committed by a sync or a replica. */
+    public long generation() {
+        return withSearcher(searcher -> {
+            if (searcher.getIndexReader() instanceof DirectoryReader reader) {
+                String g = reader.getIndexCommit().getUserData().get(GENERATION);
+                return g == null ? 0L : Long.parseLong(g);
+            }
+            return 0L;
+        });
+    }
+
+    /**
+     * Takes the right to write this index, waiting at most {@code wait}: one writer at a time (a sync, or a replica
+     * bringing its copy up to date), from its first write to its commit or rollback, on whatever threads.
+     *
+     * @return false when another writer held it all that time
+     */
+    public boolean claimWriter(Duration wait) {
+        try {
+            return writers.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Gives back the right taken by {@link #claimWriter}. */
+    public void releaseWriter() {
+        writers.release();
+    }
+
+    /** Removes a document by id; visible after {@link #commit(long)}. */
+    public void delete(String id) {
+        try {
+            opened.writer().deleteDocuments(new Term(MetricFields.ID, id));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove metric " + id + " from the index of tenant " + tenantId, e);
+        }
+    }
+
+    /** Removes every document; visible after {@link #commit(long)}, so searches see the old catalog until then. */
+    public void deleteAll() {
+        try {
+            opened.writer().deleteAll();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot empty the index of tenant " + tenantId, e);
+        }
+    }
+
+    /**
+     * Hands every document of the last commit, as its stored JSON, to {@code sink} in lists of at most {@code batch},
+     * reading one segment at a time: never the whole index in memory.
+     */
+    public void forEachStored(int batch, Consumer<List<String>> sink) {
+        withSearcher(searcher -> {
+            List<String> out = new ArrayList<>(batch);
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                Bits live = leaf.reader().getLiveDocs();
+                BinaryDocValues sources = DocValues.getBinary(leaf.reader(), MetricFields.SOURCE);
+                for (int doc = sources.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = sources.nextDoc()) {
+                    if (live == null || live.get(doc)) {
+                        out.add(sources.binaryValue().utf8ToString());
+                        if (out.size() == batch) {
+                            sink.accept(List.copyOf(out));
+                            out.clear();
+                        }
+                    }
+                }
+            }
+            if (!out.isEmpty()) {
+                sink.accept(out);
+            }
+            return null;
+        });
+    }
+
+    /** The ids of the documents, written or committed, not marked {@code syncMark}: those {@link #deleteUnmarked} removes. */
+    public List<String> unmarkedIds(String syncMark) {
+        try (DirectoryReader pending = DirectoryReader.open(opened.writer())) {
+            IndexSearcher searcher = new IndexSearcher(pending);
+            List<String> ids = new ArrayList<>();
+            for (ScoreDoc hit : searcher.search(unmarked(syncMark), Math.max(1, pending.numDocs())).scoreDocs) {
+                ids.add(codec.decode(DocValuesReader.binary(pending, MetricFields.SOURCE, hit.doc)).id());
+            }
+            return ids;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list unseen metrics in the index of tenant " + tenantId, e);
         }
     }
 

@@ -44,6 +44,12 @@ public record SyncState(
                 failedSyncs + 1, counts.metrics(), counts.documents(), false, error, at);
     }
 
+    /** This state with what an index serves: each replica answers its own counts, whoever synced. */
+    public SyncState serving(TenantIndex.Counts counts) {
+        return new SyncState(tenantId, lastSyncTime, lastFullSyncTime, totalSyncs, successfulSyncs, failedSyncs,
+                counts.metrics(), counts.documents(), isCurrentlySyncing, lastError, lastErrorTime);
+    }
+
     public SyncState idle() {
         return new SyncState(tenantId, lastSyncTime, lastFullSyncTime, totalSyncs, successfulSyncs, failedSyncs,
                 metricsInIndex, documentsInIndex, false, lastError, lastErrorTime);

@@ -2,6 +2,8 @@ package io.mirador.state;
 
 import io.mirador.config.ConfigOverrides;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Where sync state, last status and the run-time sync config survive restarts. Every record carries a
@@ -30,6 +32,21 @@ public interface SyncStateStore extends AutoCloseable {
 
     /** Whether the store takes writes now. */
     boolean isAvailable();
+
+    /**
+     * Reads the shared copy now: every record or config another replica saved in a newer version is taken and
+     * told to the listeners. A store that only this process writes has nothing to read.
+     */
+    default void refresh() {
+    }
+
+    /** Told of every tenant record another replica saved in a newer version (found by {@link #refresh()} or every second). */
+    default void onNewerRecord(BiConsumer<String, TenantSyncRecord> listener) {
+    }
+
+    /** Told of every run-time config another replica saved in a newer version. */
+    default void onNewerConfig(Consumer<ConfigOverrides> listener) {
+    }
 
     @Override
     void close();

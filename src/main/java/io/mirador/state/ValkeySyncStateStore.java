@@ -3,11 +3,9 @@ package io.mirador.state;
 import io.mirador.config.ConfigOverrides;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.support.GoDuration;
-import org.redisson.Redisson;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
-import org.redisson.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +16,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -58,27 +59,20 @@ public final class ValkeySyncStateStore implements SyncStateStore {
     private final RedissonClient redis;
     private final ScheduledExecutorService reconciler;
     private volatile boolean available;
+    private final List<BiConsumer<String, TenantSyncRecord>> recordListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ConfigOverrides>> configListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @throws IllegalArgumentException naming the key, when Valkey holds a record that is not valid
      */
-    public ValkeySyncStateStore(String url, String password, String prefix, Collection<String> tenantIds, Path dataDir,
+    public ValkeySyncStateStore(RedissonClient redis, String prefix, Collection<String> tenantIds, Path dataDir,
                                 ObjectMapper json) {
         this.json = json;
         this.prefix = prefix;
         this.tenantIds = List.copyOf(tenantIds);
         this.local = new FileSyncStateStore(dataDir, json);
-        Config config = new Config().setLazyInitialization(true);
-        config.useSingleServer().setAddress(url).setPassword(password == null || password.isEmpty() ? null : password)
-                .setConnectTimeout(1000).setTimeout(1000).setRetryAttempts(0).setConnectionMinimumIdleSize(1)
-                .setConnectionPoolSize(2).setSubscriptionConnectionMinimumIdleSize(0);
-        this.redis = Redisson.create(config);
-        try {
-            takeNewerFromValkey();
-        } catch (RuntimeException e) {
-            redis.shutdown();
-            throw e;
-        }
+        this.redis = redis;
+        takeNewerFromValkey();
         this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "valkey-state-reconcile");
             t.setDaemon(true);
@@ -199,20 +193,48 @@ public final class ValkeySyncStateStore implements SyncStateStore {
         }
     }
 
-    /** Writes every record Valkey lacks or holds in an older version than the file. */
-    private void reconcile() {
+    @Override
+    public void refresh() {
+        reconcile();
+    }
+
+    @Override
+    public void onNewerRecord(BiConsumer<String, TenantSyncRecord> listener) {
+        recordListeners.add(listener);
+    }
+
+    @Override
+    public void onNewerConfig(Consumer<ConfigOverrides> listener) {
+        configListeners.add(listener);
+    }
+
+    /**
+     * Both ways between the file and Valkey: a record or config another replica saved in a newer version is taken
+     * (and told to the listeners); one Valkey lacks or holds in an older version is written again.
+     */
+    private synchronized void reconcile() {
         try {
             Map<String, String> stored = redis.getBuckets(StringCodec.INSTANCE).get(allKeys().toArray(String[]::new));
             markAvailable(true, null);
             int written = 0;
-            for (Map.Entry<String, TenantSyncRecord> e : local.loadAll().entrySet()) {
-                if (isBehind(stored.get(recordKey(e.getKey())), e.getValue().version())
-                        && push(recordKey(e.getKey()), e.getValue(), e.getValue().version())) {
+            Map<String, TenantSyncRecord> mine = local.loadAll();
+            for (String id : tenantIds) {
+                TenantSyncRecord theirs = readQuietly(id, stored);
+                TenantSyncRecord own = mine.get(id);
+                if (theirs != null && theirs.isNewerThan(own)) {
+                    local.save(id, theirs);
+                    recordListeners.forEach(l -> l.accept(id, theirs));
+                } else if (own != null && isBehind(stored.get(recordKey(id)), own.version())
+                        && push(recordKey(id), own, own.version())) {
                     written++;
                 }
             }
             ConfigOverrides config = local.loadConfig();
-            if (config.version() > 0 && isBehind(stored.get(configKey()), config.version())
+            ConfigOverrides theirs = readConfigQuietly(stored.get(configKey()));
+            if (theirs != null && theirs.isNewerThan(config)) {
+                local.saveConfig(theirs);
+                configListeners.forEach(l -> l.accept(theirs));
+            } else if (config.version() > 0 && isBehind(stored.get(configKey()), config.version())
                     && push(configKey(), config, config.version())) {
                 written++;
             }
@@ -221,6 +243,25 @@ public final class ValkeySyncStateStore implements SyncStateStore {
             }
         } catch (RuntimeException e) {
             markAvailable(false, e);
+        }
+    }
+
+    /** A record another replica wrote, or null when there is none or it is not valid (logged; the file's stands). */
+    private TenantSyncRecord readQuietly(String id, Map<String, String> stored) {
+        try {
+            return record(id, stored);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}", e.getMessage());
+            return null;
+        }
+    }
+
+    private ConfigOverrides readConfigQuietly(String text) {
+        try {
+            return text == null ? null : parseConfig(text);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}", e.getMessage());
+            return null;
         }
     }
 
@@ -268,10 +309,10 @@ public final class ValkeySyncStateStore implements SyncStateStore {
         return prefix + "sync-config";
     }
 
+    /** Stops reconciling after a last write of what Valkey lacks; the connection is its owner's to close. */
     @Override
     public void close() {
         reconciler.shutdownNow();
         reconcile();
-        redis.shutdown();
     }
 }

@@ -25,10 +25,15 @@ public final class CatalogWriter {
     private final TenantIndexes indexes;
     private final MetricMerger merger;
     private final DutyCycle pace;
+    private final CatalogPublication publication;
 
-    /** @param pace gives way to searches while documents are made and written */
-    public CatalogWriter(TenantIndexes indexes, MetricMerger merger, DutyCycle pace) {
+    /**
+     * @param pace        gives way to searches while documents are made and written
+     * @param publication takes the documents whose content changed, for the next catalog generation
+     */
+    public CatalogWriter(TenantIndexes indexes, MetricMerger merger, DutyCycle pace, CatalogPublication publication) {
         this.indexes = indexes;
+        this.publication = publication;
         this.merger = merger;
         this.pace = pace;
     }
@@ -57,16 +62,25 @@ public final class CatalogWriter {
             } else if (!next.sameContentAs(before)) {
                 run.countUpdated();
             }
-            out.add(MetricMerger.settle(before, next));
+            out.add(changed(run, before, MetricMerger.settle(before, next)));
             pace.pace();
             if (family.role() == Families.Role.HISTOGRAM_BUCKETS) {
                 // the family's own document is derived, not a series name: not counted
                 MetricDocument head = committed.get(family.base());
-                out.add(MetricMerger.settle(head, inFamily(family, merge(run, head, histogramOf(family.base(), o)))));
+                out.add(changed(run, head, MetricMerger.settle(head, inFamily(family, merge(run, head,
+                        histogramOf(family.base(), o))))));
             }
         }
         run.countProcessed(observations.size());
         return out;
+    }
+
+    /** Marks {@code next} for publication when it is not exactly the committed document (timestamps included). */
+    private static MetricDocument changed(SyncRun run, MetricDocument before, MetricDocument next) {
+        if (!next.equals(before)) {
+            run.changed(next.id());
+        }
+        return next;
     }
 
     private MetricDocument merge(SyncRun run, MetricDocument before, MetricObservation o) {
@@ -110,9 +124,16 @@ public final class CatalogWriter {
         try {
             if (run.failure() == null) {
                 TenantIndex index = indexes.of(run.tenant().id());
+                List<MetricDocument> changed = new ArrayList<>();
                 for (MetricDocument doc : batch) {
                     index.write(doc, run.id());
+                    if (run.takeChanged(doc.id())) {
+                        changed.add(doc);
+                    }
                     pace.pace();
+                }
+                if (!changed.isEmpty()) {
+                    publication.stage(run, changed);
                 }
             }
         } catch (RuntimeException e) {

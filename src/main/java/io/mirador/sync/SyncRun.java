@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,6 +41,11 @@ public final class SyncRun {
     private volatile Throwable failure;
     private volatile SyncStatus outcome;
     private final List<String> warnings = new ArrayList<>();
+    /** Ids of documents whose content this sync changed and has not yet handed to the publication. */
+    private final Set<String> changed = ConcurrentHashMap.newKeySet();
+    private volatile long baseGeneration;
+    private Runnable onEnd = () -> { };
+    private boolean ended;
     private long queued;
     private Instant lastProgress;
     private long settled;
@@ -132,6 +139,25 @@ public final class SyncRun {
         return Collections.binarySearch(names, name) >= 0;
     }
 
+    /** The catalog generation this sync compares against and builds on. */
+    public long baseGeneration() {
+        return baseGeneration;
+    }
+
+    void baseGeneration(long generation) {
+        this.baseGeneration = generation;
+    }
+
+    /** A document whose content differs from the last commit's: to be published with the sync. */
+    void changed(String id) {
+        changed.add(id);
+    }
+
+    /** Whether the document was marked {@link #changed}; forgets it, as it is handed over once. */
+    boolean takeChanged(String id) {
+        return changed.remove(id);
+    }
+
     public void countAdded() {
         added.incrementAndGet();
     }
@@ -197,6 +223,23 @@ public final class SyncRun {
                         + settled + " of " + queued + " documents");
             }
             wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    /** Runs {@code action} when the sync ends ({@link #end()}), after what was registered before. */
+    synchronized void onEnd(Runnable action) {
+        Runnable before = onEnd;
+        onEnd = () -> {
+            before.run();
+            action.run();
+        };
+    }
+
+    /** The sync has ended, committed or not: runs what was registered with {@link #onEnd}, once. */
+    synchronized void end() {
+        if (!ended) {
+            ended = true;
+            onEnd.run();
         }
     }
 

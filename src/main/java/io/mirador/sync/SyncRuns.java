@@ -39,6 +39,8 @@ public final class SyncRuns {
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(5);
     /** How often a long sync logs how far it is. */
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+    /** How long a sync waits for a replica's catalog update of the same index to end. */
+    private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(30);
 
     private final Tenants tenants;
     private final TenantIndexes indexes;
@@ -48,11 +50,18 @@ public final class SyncRuns {
     private final List<SyncListener> listeners;
     private final TenantSyncOverrides overrides;
     private final RemovalGuard guard;
+    private final CatalogPublication publication;
     private final Map<String, SyncRun> running = new ConcurrentHashMap<>();
     private final Map<String, TenantSyncRecord> records = new ConcurrentHashMap<>();
 
+    /**
+     * @param publication where a sync's result goes besides the local index; with replicas the records are shared,
+     *                    and a sync found interrupted is recorded so by the replica that takes the syncs over
+     *                    ({@link #recoverInterrupted()}), not by every replica at its start
+     */
     public SyncRuns(Tenants tenants, TenantIndexes indexes, SyncSettings settings, SyncStateStore store, Clock clock,
-                    List<SyncListener> listeners, TenantSyncOverrides overrides, RemovalGuard guard) {
+                    List<SyncListener> listeners, TenantSyncOverrides overrides, RemovalGuard guard,
+                    CatalogPublication publication, boolean sharedRecords) {
         this.tenants = tenants;
         this.indexes = indexes;
         this.settings = settings;
@@ -61,16 +70,40 @@ public final class SyncRuns {
         this.listeners = List.copyOf(listeners);
         this.overrides = overrides;
         this.guard = guard;
+        this.publication = publication;
         Map<String, TenantSyncRecord> saved = store.loadAll();
         for (Tenant t : tenants.all()) {
-            TenantSyncRecord r = saved.getOrDefault(t.id(), TenantSyncRecord.initial(t.id()));
-            records.put(t.id(), r);
-            if (r.state().isCurrentlySyncing() || SyncStatus.RUNNING.equals(r.status().status())) {
-                // the process stopped mid-sync: that sync failed, and counts as failed
+            records.put(t.id(), saved.getOrDefault(t.id(), TenantSyncRecord.initial(t.id())));
+        }
+        store.onNewerRecord(this::adopt);
+        if (!sharedRecords) {
+            recoverInterrupted();
+        }
+    }
+
+    /**
+     * Records as failed every sync the records show running that no thread here runs: its process stopped mid-sync.
+     * Alone, at start; with replicas, by the replica that holds the syncs (only it runs them), each time it plans.
+     */
+    public void recoverInterrupted() {
+        store.refresh();
+        for (Tenant t : tenants.all()) {
+            TenantSyncRecord r = records.get(t.id());
+            if (!running.containsKey(t.id())
+                    && (r.state().isCurrentlySyncing() || SyncStatus.RUNNING.equals(r.status().status()))) {
                 SyncStatus interrupted = r.status().interrupted();
                 Instant at = interrupted.endTime() != null ? interrupted.endTime() : clock.instant();
+                LOG.warn("the sync of tenant {} started at {} was interrupted (its process stopped); recorded as failed",
+                        t.id(), r.status().startTime());
                 recordQuietly(t.id(), r.state().failed(at, interrupted.errors().get(0), indexes.of(t.id()).counts()), interrupted);
             }
+        }
+    }
+
+    /** A newer record of a tenant from the shared store (another replica's sync): kept unless a sync runs here. */
+    private void adopt(String tenantId, TenantSyncRecord record) {
+        if (!running.containsKey(tenantId)) {
+            records.computeIfPresent(tenantId, (id, mine) -> record.isNewerThan(mine) ? record : mine);
         }
     }
 
@@ -92,10 +125,21 @@ public final class SyncRuns {
         if (other != null) {
             throw new SyncConflictException(other.status(SyncStatus.RUNNING, null, null));
         }
+        TenantIndex index = indexes.of(tenant.id());
+        if (!index.claimWriter(CLAIM_TIMEOUT)) {
+            running.remove(tenant.id(), run);
+            throw new SyncUnavailableException("the index of tenant " + tenant.id() + " has been taking another"
+                    + " replica's catalog update for more than " + GoDuration.format(CLAIM_TIMEOUT) + "; try again", null);
+        }
+        run.onEnd(index::releaseWriter);
         try {
+            run.baseGeneration(publication.prepare(run));
+            store.refresh();
             TenantSyncRecord last = records.get(tenant.id());
             record(tenant.id(), last.state().started(), run.status(SyncStatus.RUNNING, null, null));
         } catch (RuntimeException e) {
+            publication.discard(run);
+            run.end();
             running.remove(tenant.id(), run);
             throw e;
         }
@@ -151,19 +195,25 @@ public final class SyncRuns {
             return fail(run, run.isCancelled() ? new SyncCancelledException(run.cancelReason()) : run.failure());
         }
         TenantIndex index = indexes.of(run.tenant().id());
+        long generation;
         try {
             if (run.isFull()) {
                 int unseen = index.countUnmarked(run.id());
                 guard.checkRemovals(run, unseen, index.count());
+                if (unseen > 0) {
+                    publication.stageRemovals(run, index.unmarkedIds(run.id()));
+                }
                 run.removed.set(index.deleteUnmarked(run.id()));
             }
-            index.commit();
+            generation = publication.publish(run);
+            index.commit(generation);
             if (run.isFull()) {
                 index.rebuilt();
             }
         } catch (RuntimeException e) {
             return fail(run, e);
         }
+        publication.published(run, generation);
         try {
             Instant end = clock.instant();
             TenantIndex.Counts inIndex = index.counts();
@@ -176,6 +226,7 @@ public final class SyncRuns {
             run.ended(status);
             listeners.forEach(l -> l.finished(run, status, inIndex.metrics()));
         } finally {
+            run.end();
             running.remove(run.tenant().id(), run);
         }
         return run;
@@ -191,6 +242,7 @@ public final class SyncRuns {
             } catch (RuntimeException | InterruptedException e) {
                 LOG.error("rollback of tenant {} failed after: {}", run.tenant().id(), error, e);
             }
+            publication.discard(run);
             Instant end = clock.instant();
             boolean cancelled = run.isCancelled();
             String reason = reason(error);
@@ -206,6 +258,7 @@ public final class SyncRuns {
             run.ended(status);
             listeners.forEach(l -> l.finished(run, status, inIndex.metrics()));
         } finally {
+            run.end();
             running.remove(run.tenant().id(), run);
         }
         return run;

@@ -46,7 +46,7 @@ class VocabularyTest {
                 doc("network_receive_bytes", ""))) {
             index.write(d, "sync-1");
         }
-        index.commit();
+        index.commit(1);
         vocabulary = index.withSearcher(searcher -> index.vocabulary(searcher));
     }
 

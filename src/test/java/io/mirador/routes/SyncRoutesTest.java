@@ -19,6 +19,10 @@ import io.mirador.state.SyncStatus;
 import io.mirador.support.DutyCycle;
 import io.mirador.support.Json;
 import io.mirador.sync.CatalogWriter;
+import io.mirador.sync.CatalogPublication;
+import io.mirador.replica.CatalogFollower;
+import io.mirador.replica.SoleReplicaClusterService;
+import io.mirador.replica.SyncForwarding;
 import io.mirador.sync.CaughtFailure;
 import io.mirador.sync.DocumentBatches;
 import io.mirador.sync.RemovalGuard;
@@ -121,7 +125,13 @@ class SyncRoutesTest extends CamelTestSupport {
         store = new FileSyncStateStore(dir, Json.newMapper());
         TenantSyncOverrides overrides = TenantSyncOverrides.fromSettings(List.of(TENANT), key -> Optional.empty());
         RemovalGuard guard = new RemovalGuard(indexes, settings);
-        SyncRuns runs = new SyncRuns(tenants, indexes, settings, store, Clock.systemUTC(), List.of(), overrides, guard);
+        SyncRuns runs = new SyncRuns(tenants, indexes, settings, store, Clock.systemUTC(), List.of(), overrides, guard,
+                CatalogPublication.local(indexes), false);
+        SoleReplicaClusterService cluster = new SoleReplicaClusterService("test");
+        context.addService(cluster);
+        registry.bind("catalogFollower", CatalogFollower.alone(indexes));
+        registry.bind("syncForwarding", new SyncForwarding(context, cluster, null, "", Json.newMapper(),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)));
         // the source's HTTP is never reached: the source routes' bean steps are replaced in every test
         PrometheusApi api = new PrometheusApi(new SourceCalls() {
             @Override
@@ -135,7 +145,8 @@ class SyncRoutesTest extends CamelTestSupport {
         registry.bind("removalGuard", guard);
         registry.bind("sourceScan", new SourceScan(api, new MetricNameReader(api, 100_000),
                 new SeriesReader(api, 30_000, 100, 100_000)));
-        registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(100), DutyCycle.never()));
+        registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(100), DutyCycle.never(),
+                CatalogPublication.local(indexes)));
         registry.bind("documentBatches", new DocumentBatches());
         registry.bind("caughtFailure", new CaughtFailure());
     }
@@ -364,7 +375,7 @@ class SyncRoutesTest extends CamelTestSupport {
         getMockEndpoint("mock:source-read-series").whenAnyExchangeReceived(
                 e -> e.getMessage().setBody(observations(e.getMessage().getBody(List.class))));
         context.start();
-        assertThat(context.getRoutes()).as("routes loaded from YAML").hasSize(8);
+        assertThat(context.getRoutes()).as("routes loaded from YAML").hasSize(10);
     }
 
     private SyncRun sync() {

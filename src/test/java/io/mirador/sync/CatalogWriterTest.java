@@ -53,7 +53,7 @@ class CatalogWriterTest {
     void open() {
         indexes = new TenantIndexes(new Tenants(List.of(TENANT)), dataDir, new MetricDocumentCodec(Json.newMapper()));
         index = indexes.of("t");
-        writer = new CatalogWriter(indexes, new MetricMerger(10), DutyCycle.never());
+        writer = new CatalogWriter(indexes, new MetricMerger(10), DutyCycle.never(), CatalogPublication.local(indexes));
     }
 
     @AfterEach
@@ -88,7 +88,7 @@ class CatalogWriterTest {
         List<MetricDocument> docs = writer.documents(first, observations);
         first.queued(docs.size());
         writer.write(first, docs);
-        index.commit();
+        index.commit(1);
     }
 
     @Test
@@ -230,7 +230,7 @@ class CatalogWriterTest {
         writer.write(run, List.of(later));
         assertThat(run.failure()).isSameAs(first);
         assertThatCode(() -> run.awaitSettled(Duration.ofMillis(50))).doesNotThrowAnyException();
-        index.commit();
+        index.commit(1);
         assertThat(index.get("a2")).isEmpty();
     }
 

@@ -68,7 +68,7 @@ class RemovalGuardTest {
             indexes.of("t").write(new MetricDocument(name, name, "gauge", "", "", Map.of(), List.of(), "t", NOW, NOW, NOW,
                     NOW, 1, Map.of(), Map.of(), MetricDocument.TYPE_SOURCE_INFERRED, null, null), "sync-1");
         }
-        indexes.of("t").commit();
+        indexes.of("t").commit(1);
     }
 
     @Test

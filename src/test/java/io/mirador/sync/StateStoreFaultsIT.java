@@ -141,10 +141,10 @@ class StateStoreFaultsIT {
                 valkey.save();
                 valkey.snapshot(snapshot);
 
-                // and: two more syncs and another config change while Valkey is down
+                // and: two more syncs, then another config change while Valkey is down (syncs wait for Valkey)
+                mirador.syncNow(true);
+                mirador.syncNow(true);
                 valkey.stop();
-                mirador.syncNow(true);
-                mirador.syncNow(true);
                 mirador.put(SYNC_CONFIG, "{\"batch_size\":321}").ok();
             }
             valkey.restore(snapshot);

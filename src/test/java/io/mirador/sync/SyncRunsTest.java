@@ -76,7 +76,7 @@ class SyncRunsTest {
         return new SyncRuns(TENANTS, indexes, settings, store, CLOCK,
                 List.of((run, status, inIndex) -> finished.add(run.tenant().id() + " " + status.status() + " " + inIndex)),
                 TenantSyncOverrides.fromSettings(List.of("t", "u"), key -> Optional.empty()),
-                new RemovalGuard(indexes, settings));
+                new RemovalGuard(indexes, settings), CatalogPublication.local(indexes), false);
     }
 
     private SyncRuns runs() {

@@ -43,11 +43,13 @@ class ValkeyStateIT {
 
                 // when: Valkey goes down
                 valkey.stop();
-                mirador.syncNow(true);
 
-                // then: the catalog answers, the state moves on, health says degraded
+                // then: the catalog answers; a sync waits for Valkey, saying so; health says degraded
+                Mirador.Response refused = mirador.post("/api/v1/metrics/sync/default?forceFull=true", null);
+                assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+                assertThat(refused.body()).contains("Valkey");
                 assertThat(mirador.search("{\"query\":\"stateful metric\"}").get("total").asInt()).isEqualTo(20);
-                assertThat(mirador.state().get("total_syncs").asInt()).isEqualTo(2);
+                assertThat(mirador.state().get("total_syncs").asInt()).isEqualTo(1);
                 Waits.until(Duration.ofSeconds(10), "health to say degraded", () -> {
                     JsonNode h = mirador.get("/api/v1/metrics/health").ok();
                     return h.get("status").asText().equals("degraded") && h.get("state_store").asText().equals("down");
@@ -56,7 +58,9 @@ class ValkeyStateIT {
                 // when: Valkey is back
                 valkey.start();
 
-                // then: the writes made meanwhile reach it, health recovers
+                // then: syncs run again (once this replica holds the sync lease again), and reach it; health recovers
+                Waits.until(Duration.ofSeconds(30), "a sync to run again",
+                        () -> mirador.post("/api/v1/metrics/sync/default?forceFull=true", null).status() == 200);
                 Waits.until(Duration.ofSeconds(15), "the second sync to reach Valkey",
                         () -> valkey.get(RECORD) != null && JSON.readTree(valkey.get(RECORD)).at("/state/total_syncs").asInt() == 2);
                 Waits.until(Duration.ofSeconds(10), "health to recover",
@@ -78,11 +82,20 @@ class ValkeyStateIT {
             vm.importPrometheus(new Series().names("lonely_metric_", 5));
             valkey.stop();
             try (Mirador mirador = Mirador.start(settings(vm, valkey, "down"))) {
-                mirador.syncNow(true);
-                assertThat(mirador.search("{\"query\":\"lonely\"}").get("total").asInt()).isEqualTo(5);
+                // the catalog answers (empty: never synced), and a sync waits for Valkey, saying so
+                Mirador.Response refused = mirador.post("/api/v1/metrics/sync/default?forceFull=true", null);
+                assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+                assertThat(refused.body()).contains("Valkey");
+                assertThat(mirador.search("{\"query\":\"lonely\"}").get("total").asInt()).isZero();
                 JsonNode health = mirador.get("/api/v1/metrics/health").ok();
-                assertThat(health.get("status").asText()).isEqualTo("degraded");
+                assertThat(health.get("status").asText()).isIn("degraded", "unhealthy");
                 assertThat(health.get("state_store").asText()).isEqualTo("down");
+
+                // when: Valkey starts, the sync runs
+                valkey.start();
+                Waits.until(Duration.ofSeconds(30), "a sync to run once Valkey answers",
+                        () -> mirador.post("/api/v1/metrics/sync/default?forceFull=true", null).status() == 200);
+                assertThat(mirador.search("{\"query\":\"lonely\"}").get("total").asInt()).isEqualTo(5);
             }
         }
     }
