@@ -43,6 +43,15 @@ public final class MetricDocumentCodec {
     }
 
     public Document toLucene(MetricDocument m, String syncMark) {
+        try {
+            return toLucene(m, syncMark, json.writeValueAsBytes(m));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Lucene fields of {@code m}, whose JSON as this codec writes it is {@code source} (read from a replica's copy). */
+    public Document toLucene(MetricDocument m, String syncMark, byte[] source) {
         Document doc = new Document();
         doc.add(new StringField(MetricFields.ID, m.id(), Field.Store.NO));
         doc.add(new StringField(MetricFields.NAME_LOWER, m.name().toLowerCase(Locale.ROOT), Field.Store.NO));
@@ -77,11 +86,7 @@ public final class MetricDocumentCodec {
         if (m.isFamilyPart()) {
             doc.add(new StringField(MetricFields.FOLDED, "1", Field.Store.NO));
         }
-        try {
-            doc.add(new BinaryDocValuesField(MetricFields.SOURCE, new BytesRef(json.writeValueAsBytes(m))));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        doc.add(new BinaryDocValuesField(MetricFields.SOURCE, new BytesRef(source)));
         return doc;
     }
 

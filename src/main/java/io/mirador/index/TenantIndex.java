@@ -2,6 +2,7 @@ package io.mirador.index;
 
 import io.mirador.catalog.MetricDocument;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DocValues;
@@ -386,6 +387,25 @@ public final class TenantIndex implements AutoCloseable {
     public void write(MetricDocument doc, String syncMark) {
         try {
             opened.writer().updateDocument(new Term(MetricFields.ID, doc.id()), codec.toLucene(doc, syncMark));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write metric " + doc.id() + " to the index of tenant " + tenantId, e);
+        }
+    }
+
+    /**
+     * Writes (adds or replaces) a document read as its stored JSON from a replica's copy of the catalog; visible after
+     * {@link #commit(long)}.
+     *
+     * @param replacing false right after {@link #deleteAll()}: the document is added without looking for an old one
+     */
+    public void writeStored(MetricDocument doc, byte[] source, String syncMark, boolean replacing) {
+        try {
+            Document lucene = codec.toLucene(doc, syncMark, source);
+            if (replacing) {
+                opened.writer().updateDocument(new Term(MetricFields.ID, doc.id()), lucene);
+            } else {
+                opened.writer().addDocument(lucene);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metric " + doc.id() + " to the index of tenant " + tenantId, e);
         }

@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The catalog of every tenant kept in Valkey as the documents of record, shared by replicas; each replica's Lucene
@@ -59,7 +60,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SharedCatalog implements CatalogPublication, CatalogFollower, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedCatalog.class);
-    private static final int CHUNK = 500;
+    private static final int CHUNK = 1000;
     private static final Duration STAGING_TTL = Duration.ofHours(6);
     /** The mark of documents written by a replica's update, not by a sync (a full sync removes what it did not see). */
     private static final String UPDATE_MARK = "catalog-update";
@@ -75,6 +76,22 @@ public final class SharedCatalog implements CatalogPublication, CatalogFollower,
             if not redis.call('HGET', KEYS[1], 'snapshot') then redis.call('HSET', KEYS[1], 'snapshot', 0) end
             redis.call('PUBLISH', ARGV[4], ARGV[5] .. ' ' .. (g + 1))
             return {1, g + 1}""";
+
+    /**
+     * KEYS: a delta, docs. ARGV: cursor, count. Folds one HSCAN page of the delta into docs inside Valkey (no document
+     * crosses the network); answers the next cursor, "0" at the end.
+     */
+    private static final String FOLD = """
+            local page = redis.call('HSCAN', KEYS[1], ARGV[1], 'COUNT', ARGV[2])
+            local entries = page[2]
+            for i = 1, #entries, 2 do
+              if entries[i + 1] == '' then
+                redis.call('HDEL', KEYS[2], entries[i])
+              else
+                redis.call('HSET', KEYS[2], entries[i], entries[i + 1])
+              end
+            end
+            return page[1]""";
 
     /** KEYS: meta, docs. ARGV: expected generation, new generation, replica, time. 1 when this replica refills. */
     private static final String BEGIN_REFILL = """
@@ -271,38 +288,17 @@ public final class SharedCatalog implements CatalogPublication, CatalogFollower,
      */
     private void compact(String tenant, long generation) {
         RMap<String, String> meta = meta(tenant);
-        RMap<String, String> docs = map(key(tenant, "docs"));
         long snapshot = number(meta.get("snapshot"));
         for (long g = snapshot + 1; g <= generation && snapshot >= 0; g++) {
-            RMap<String, String> delta = delta(tenant, g);
-            Map<String, String> upserts = new HashMap<>();
-            List<String> removals = new ArrayList<>();
-            for (Map.Entry<String, String> e : delta.entrySet(CHUNK)) {
-                if (e.getValue().isEmpty()) {
-                    removals.add(e.getKey());
-                } else {
-                    upserts.put(e.getKey(), e.getValue());
-                }
-                if (upserts.size() + removals.size() >= CHUNK) {
-                    apply(docs, upserts, removals);
-                }
-            }
-            apply(docs, upserts, removals);
+            String cursor = "0";
+            do {
+                cursor = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, FOLD, RScript.ReturnType.VALUE,
+                        List.of(delta(tenant, g).getName(), key(tenant, "docs")), cursor, Integer.toString(CHUNK));
+            } while (!"0".equals(cursor));
             meta.fastPut("snapshot", Long.toString(g));
             if (g - deltasKept > 0) {
                 delta(tenant, g - deltasKept).delete();
             }
-        }
-    }
-
-    private static void apply(RMap<String, String> docs, Map<String, String> upserts, List<String> removals) {
-        if (!upserts.isEmpty()) {
-            docs.putAll(upserts);
-            upserts.clear();
-        }
-        if (!removals.isEmpty()) {
-            docs.fastRemove(removals.toArray(String[]::new));
-            removals.clear();
         }
     }
 
@@ -378,10 +374,10 @@ public final class SharedCatalog implements CatalogPublication, CatalogFollower,
                 for (Map.Entry<String, String> e : map(key(tenant, "docs")).entrySet(CHUNK)) {
                     chunk.add(e);
                     if (chunk.size() == CHUNK) {
-                        n += write(tenant, index, chunk);
+                        n += write(tenant, index, chunk, false);
                     }
                 }
-                n += write(tenant, index, chunk);
+                n += write(tenant, index, chunk, false);
                 LOG.debug("tenant {}: {} documents of generation {} read", tenant, n, snapshot);
                 applyDeltas(tenant, index, snapshot + 1, catalog);
             } else {
@@ -418,30 +414,36 @@ public final class SharedCatalog implements CatalogPublication, CatalogFollower,
             for (Map.Entry<String, String> e : delta.entrySet(CHUNK)) {
                 chunk.add(e);
                 if (chunk.size() == CHUNK) {
-                    write(tenant, index, chunk);
+                    write(tenant, index, chunk, true);
                 }
             }
-            write(tenant, index, chunk);
+            write(tenant, index, chunk, true);
         }
     }
 
-    /** Writes (or, for "", removes) a chunk of documents read from Valkey; one that is not a document's JSON is skipped. */
-    private int write(String tenant, TenantIndex index, List<Map.Entry<String, String>> chunk) {
-        int n = 0;
-        for (Map.Entry<String, String> e : chunk) {
+    /**
+     * Writes (or, for "", removes) a chunk of documents read from Valkey, on two threads (decoding and analysing are
+     * most of the work); one that is not a document's JSON is skipped.
+     *
+     * @param replacing false when the index was just emptied: documents are added without looking for old ones
+     */
+    private int write(String tenant, TenantIndex index, List<Map.Entry<String, String>> chunk, boolean replacing) {
+        AtomicInteger n = new AtomicInteger();
+        chunk.parallelStream().forEach(e -> {
             if (e.getValue().isEmpty()) {
                 index.delete(e.getKey());
-                continue;
+                return;
             }
+            byte[] source = e.getValue().getBytes(StandardCharsets.UTF_8);
             try {
-                index.write(codec.decode(e.getValue().getBytes(StandardCharsets.UTF_8)), UPDATE_MARK);
-                n++;
+                index.writeStored(codec.decode(source), source, UPDATE_MARK, replacing);
+                n.incrementAndGet();
             } catch (IndexCorruptedException bad) {
                 LOG.error("tenant {}: metric {} in Valkey is not a document ({}); skipped", tenant, e.getKey(), bad.getMessage());
             }
-        }
+        });
         chunk.clear();
-        return n;
+        return n.get();
     }
 
     /**
