@@ -2,6 +2,9 @@ package io.mirador.source;
 
 import io.mirador.tenant.Tenant;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,6 +14,11 @@ import java.util.TreeSet;
  * Lists every metric name of a tenant in a window. The source caps the list silently (VictoriaMetrics:
  * {@code -search.maxTagValues}, 100 000 by default), so a list as long as the cap is taken as cut and
  * read again split by name prefix until no part is cut.
+ *
+ * <p>A source may cap lower than {@code mirador.source.max-names} says. For a window that covers the whole current
+ * day, the source's TSDB status says how many names have samples today, all of which are in the window: a list
+ * shorter than that was cut at the source's own cap, and is read again by prefix with that cap. A list that still
+ * falls short fails the read, naming both counts.
  */
 public final class MetricNameReader {
 
@@ -29,17 +37,39 @@ public final class MetricNameReader {
     /** All names, sorted. */
     public List<String> names(Tenant tenant, TimeWindow window) {
         List<String> all = api.labelValues(tenant, "__name__", List.of(), window, cap);
-        if (all.size() < cap) {
+        int sourceCap = cap;
+        long today = -1;
+        // an empty list is no cut list: whether to believe it is the removal guard's question
+        if (!all.isEmpty() && all.size() < cap && coversToday(window)) {
+            today = api.nameCountOn(tenant, LocalDate.ofInstant(window.end(), ZoneOffset.UTC));
+            if (today > all.size()) {
+                // cut at the source's own cap, lower than ours
+                sourceCap = all.size();
+            }
+        }
+        if (all.size() < sourceCap) {
             List<String> sorted = new ArrayList<>(all);
             sorted.sort(null);
             return sorted;
         }
         Set<String> names = new TreeSet<>();
-        readPrefix(tenant, window, "", names);
+        readPrefix(tenant, window, "", names, sourceCap);
+        if (today > names.size()) {
+            throw new SourceException(0, "the source lists at most " + sourceCap + " metric names per answer and holds "
+                    + today + " today, of which only " + names.size() + " could be read by name prefix; raise its"
+                    + " name limit (VictoriaMetrics: -search.maxTagValues)", null);
+        }
         return new ArrayList<>(names);
     }
 
-    private void readPrefix(Tenant tenant, TimeWindow window, String prefix, Set<String> into) {
+    /** Whether the window holds every sample of the current day (UTC) so far: a full sync's window ending now. */
+    static boolean coversToday(TimeWindow window) {
+        Instant now = Instant.now();
+        Instant midnight = LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+        return !window.start().isAfter(midnight) && !window.end().isBefore(now.minusSeconds(60));
+    }
+
+    private void readPrefix(Tenant tenant, TimeWindow window, String prefix, Set<String> into, int cap) {
         if (!prefix.isEmpty()) {
             into.addAll(api.labelValues(tenant, "__name__",
                     List.of(Selectors.names(List.of(prefix))), window, cap));
@@ -50,7 +80,7 @@ public final class MetricNameReader {
             if (part.size() < cap) {
                 into.addAll(part);
             } else {
-                readPrefix(tenant, window, longer, into);
+                readPrefix(tenant, window, longer, into, cap);
             }
         }
         String escaped = Selectors.escapeRegex(prefix);

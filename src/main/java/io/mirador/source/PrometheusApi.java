@@ -5,10 +5,12 @@ import io.mirador.catalog.SeriesAccumulator;
 import io.mirador.support.DutyCycle;
 import io.mirador.tenant.Tenant;
 
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -37,6 +39,24 @@ public final class PrometheusApi {
         }
         String path = "/api/v1/label/" + URLEncoder.encode(label, StandardCharsets.UTF_8) + "/values";
         return calls.call(request(tenant, path, params, false, PrometheusResponses::strings));
+    }
+
+    /**
+     * How many metric names have samples on {@code day} (UTC), as the source's TSDB status counts them
+     * ({@code /api/v1/status/tsdb}, VictoriaMetrics and Prometheus); -1 when the source does not say (no such
+     * endpoint, or {@code __name__} not among the label names it lists).
+     */
+    public long nameCountOn(Tenant tenant, LocalDate day) {
+        List<Map.Entry<String, String>> params = new ArrayList<>();
+        params.add(Map.entry("topN", "100"));
+        params.add(Map.entry("date", day.toString()));
+        try {
+            return calls.call(request(tenant, "/api/v1/status/tsdb", params, false,
+                    body -> PrometheusResponses.labelValueCount(body, "__name__")));
+        } catch (SourceException | UncheckedIOException e) {
+            // not a question every Prometheus-compatible source answers: not knowing is not a failure
+            return -1;
+        }
     }
 
     /** {@code /api/v1/labels}: label names of the series matching the selectors. */

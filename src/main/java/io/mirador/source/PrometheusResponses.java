@@ -118,6 +118,45 @@ public final class PrometheusResponses {
     }
 
     /**
+     * Reads {@code /api/v1/status/tsdb}: how many values {@code label} has in {@code labelValueCountByLabelName}, or -1
+     * when the answer does not say.
+     */
+    public static long labelValueCount(InputStream body, String label) throws IOException {
+        try (JsonParser p = JSON.createParser(body)) {
+            long count = -1;
+            Envelope envelope = enterData(p, JsonToken.START_OBJECT);
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                JsonToken t = p.nextToken();
+                if (!field.equals("labelValueCountByLabelName") || t != JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                    continue;
+                }
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    String name = null;
+                    long value = -1;
+                    String f;
+                    while ((f = p.nextFieldName()) != null) {
+                        p.nextToken();
+                        if (f.equals("name")) {
+                            name = p.getValueAsString();
+                        } else if (f.equals("value")) {
+                            value = p.getValueAsLong(-1);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    if (label.equals(name)) {
+                        count = value;
+                    }
+                }
+            }
+            envelope.finish(p);
+            return count;
+        }
+    }
+
+    /**
      * Moves the parser to the start of {@code data}, checking the envelope's fields on the way: an answer
      * that says it failed or is partial is refused before its data is read.
      */

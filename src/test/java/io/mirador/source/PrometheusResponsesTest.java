@@ -35,6 +35,21 @@ class PrometheusResponsesTest {
     }
 
     @Test
+    void should_read_how_many_names_the_tsdb_status_counts_and_minus_one_when_it_does_not_say() throws IOException {
+        // given: VictoriaMetrics' answer (other lists and fields around the one read), and one without __name__
+        String vm = "{\"status\":\"success\",\"data\":{\"totalSeries\":51,\"seriesCountByMetricName\":[{\"name\":\"up\","
+                + "\"value\":1}],\"labelValueCountByLabelName\":[{\"name\":\"instance\",\"value\":3},"
+                + "{\"name\":\"__name__\",\"value\":5000}],\"headStats\":{\"numSeries\":51}}}";
+        String without = "{\"status\":\"success\",\"data\":{\"labelValueCountByLabelName\":[{\"name\":\"job\",\"value\":2}]}}";
+
+        // then
+        assertThat(PrometheusResponses.labelValueCount(body(vm), "__name__")).isEqualTo(5000);
+        assertThat(PrometheusResponses.labelValueCount(body(without), "__name__")).isEqualTo(-1);
+        assertThatThrownBy(() -> PrometheusResponses.labelValueCount(body(ERROR), "__name__"))
+                .isInstanceOf(SourceAnswerException.class);
+    }
+
+    @Test
     void should_read_the_strings_when_data_is_a_string_array() throws IOException {
         // given
         String json = "{\"status\":\"success\",\"data\":[\"up\",\"node_load1\",\"rec:rule:sum\"]}";
