@@ -20,6 +20,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 WORKDIR /app
 COPY --from=build /src/target/lib/ lib/
 COPY --from=build /src/target/mirador.jar mirador.jar
+COPY bin/run-jar run-jar
 # the routes are in the jar; mount a directory here and set MIRADOR_ROUTES=file:/app/routes/*.camel.yaml to edit them
 COPY routes routes
 USER mirador
@@ -30,4 +31,5 @@ VOLUME /data
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s \
   CMD curl -fs http://127.0.0.1:${MIRADOR_HTTP_PORT}/observe/health/ready >/dev/null || exit 1
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/mirador.jar"]
+# run-jar adds class data sharing: the first start records an archive in /data, later starts use it
+ENTRYPOINT ["/app/run-jar", "/app/mirador.jar"]
