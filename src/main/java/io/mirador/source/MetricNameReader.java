@@ -25,6 +25,9 @@ public final class MetricNameReader {
     /** The characters a Prometheus metric name is made of; names with others are read by one extra call per prefix. */
     private static final String NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:";
 
+    /** The most UTC days a window is read day by day in, when its whole list is as long as the cap. */
+    private static final int MAX_DAYS = 7;
+
     private final PrometheusApi api;
     private final int cap;
 
@@ -52,6 +55,12 @@ public final class MetricNameReader {
             sorted.sort(null);
             return sorted;
         }
+        if (all.size() >= cap) {
+            Set<String> byDay = readByDay(tenant, window, all);
+            if (byDay != null) {
+                return new ArrayList<>(byDay);
+            }
+        }
         Set<String> names = new TreeSet<>();
         readPrefix(tenant, window, "", names, sourceCap);
         if (today > names.size()) {
@@ -60,6 +69,44 @@ public final class MetricNameReader {
                     + " name limit (VictoriaMetrics: -search.maxTagValues)", null);
         }
         return new ArrayList<>(names);
+    }
+
+    /**
+     * A list as long as the cap, read again one UTC day of the window at a time: a day's part that is shorter than the
+     * cap is whole, and so is one as long as the names the source's TSDB status counts on that day (every name of the
+     * part has samples that day). Name prefixes would do too, but a prefix selector makes VictoriaMetrics look at the
+     * series of every matching name, which its {@code -search.maxUniqueTimeseries} refuses at ten million series; a day
+     * needs no selector. Answers null when a part is cut all the same, or the window spans more than a week.
+     */
+    private Set<String> readByDay(Tenant tenant, TimeWindow window, List<String> whole) {
+        List<TimeWindow> days = new ArrayList<>();
+        Instant from = window.start();
+        while (from.isBefore(window.end())) {
+            Instant midnight = LocalDate.ofInstant(from, ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant to = midnight.isBefore(window.end()) ? midnight.minusSeconds(1) : window.end();
+            days.add(new TimeWindow(from, to));
+            from = midnight;
+        }
+        if (days.size() < 2 || days.size() > MAX_DAYS) {
+            return days.size() == 1 ? dayIfWhole(tenant, window, whole) : null;
+        }
+        Set<String> names = new TreeSet<>();
+        for (TimeWindow day : days) {
+            Set<String> part = dayIfWhole(tenant, day, api.labelValues(tenant, "__name__", List.of(), day, cap));
+            if (part == null) {
+                return null;
+            }
+            names.addAll(part);
+        }
+        return names;
+    }
+
+    /** The names of one day's part of a window, when they are whole; null when the list was cut. */
+    private Set<String> dayIfWhole(Tenant tenant, TimeWindow day, List<String> listed) {
+        if (listed.size() < cap || api.nameCountOn(tenant, LocalDate.ofInstant(day.start(), ZoneOffset.UTC)) == listed.size()) {
+            return new TreeSet<>(listed);
+        }
+        return null;
     }
 
     /** Whether the window holds every sample of the current day (UTC) so far: a full sync's window ending now. */
