@@ -28,6 +28,7 @@ import io.mirador.sync.CatalogPublication;
 import io.mirador.sync.CatalogWriter;
 import org.apache.camel.cluster.CamelClusterService;
 import org.redisson.api.RedissonClient;
+import org.slf4j.LoggerFactory;
 import io.mirador.sync.CaughtFailure;
 import io.mirador.sync.DocumentBatches;
 import io.mirador.state.FileSyncStateStore;
@@ -119,6 +120,8 @@ public final class MiradorConfiguration implements CamelConfiguration {
                 return new Replication(id, null, null, new SoleReplicaClusterService(id));
             }
             ValkeySettings valkey = ValkeySettings.from(settings);
+            LoggerFactory.getLogger(MiradorConfiguration.class).info("replica '{}' of the catalog kept in Valkey ({},"
+                    + " keys {}*)", id, valkey.describe(), valkey.prefix());
             RedissonClient redis = valkey.connect();
             return new Replication(id, valkey, redis, new LeaseClusterService(redis, valkey.prefix(), id, valkey.lease()));
         }

@@ -46,15 +46,6 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
         return new LeaseView(this, namespace);
     }
 
-    /** Who leads in a namespace, per this replica's last check: its id, or empty while nobody does. */
-    public Optional<String> leaderId(String namespace) {
-        try {
-            return getView(namespace).getLeader().map(CamelClusterMember::getId);
-        } catch (Exception e) {
-            return Optional.empty();
-        }
-    }
-
     /** One namespace's lease, tried and checked on one thread (a Redisson lock belongs to the thread that took it). */
     final class LeaseView extends AbstractCamelClusterView {
 

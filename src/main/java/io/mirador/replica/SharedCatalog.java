@@ -483,10 +483,6 @@ public final class SharedCatalog implements CatalogPublication, CatalogFollower,
         }
     }
 
-    public boolean isReachable() {
-        return reachable;
-    }
-
     @Override
     public void close() {
         announced.shutdownNow();
