@@ -58,6 +58,8 @@ public final class SyncForwarding {
     private static final String TAKEN = "taken:";
     /** How often an asker checks that the replica running its sync still holds the syncs. */
     private static final Duration ANSWER_CHECK = Duration.ofSeconds(2);
+    /** How much longer than its wait a blocking read may take before it counts as a connection failure. */
+    private static final Duration POP_GRACE = Duration.ofSeconds(4);
 
     private final CamelContext context;
     private final CamelClusterService cluster;
@@ -124,7 +126,7 @@ public final class SyncForwarding {
                 while (!pool.isShutdown()) {
                     String taken;
                     try {
-                        taken = requests.poll(1, TimeUnit.SECONDS);
+                        taken = pop(requests, Duration.ofSeconds(1));
                     } catch (InterruptedException e) {
                         return;
                     } catch (RuntimeException e) {
@@ -132,7 +134,10 @@ public final class SyncForwarding {
                         sleep(Duration.ofMillis(500));
                         continue;
                     }
-                    if (taken != null) {
+                    if (taken != null && (pool.isShutdown() || !holdsSyncs())) {
+                        // taken by a read sent before this replica lost the lease: back to the head, for the holder
+                        redis.<String>getDeque(prefix + "sync:requests", StringCodec.INSTANCE).addFirstAsync(taken);
+                    } else if (taken != null) {
                         answer(taken);
                     }
                 }
@@ -146,6 +151,26 @@ public final class SyncForwarding {
         if (takers != null) {
             takers.shutdown();
             takers = null;
+        }
+    }
+
+    /**
+     * A blocking pop that returns within its wait and a few seconds more, whatever the connection does: an asker was
+     * seen waiting a minute on a Valkey that had just come back.
+     */
+    private static String pop(RBlockingQueue<String> queue, Duration wait) throws InterruptedException {
+        return bounded(queue.pollAsync(wait.toMillis(), TimeUnit.MILLISECONDS), wait);
+    }
+
+    /** The result of a Valkey command, waited for at most {@code wait} and a few seconds more. */
+    private static <T> T bounded(org.redisson.api.RFuture<T> command, Duration wait) throws InterruptedException {
+        long limit = wait.toMillis() + POP_GRACE.toMillis();
+        try {
+            return command.toCompletableFuture().get(limit, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new RedisException("Valkey did not answer within " + limit + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new RedisException(String.valueOf(e.getCause()));
         }
     }
 
@@ -188,20 +213,21 @@ public final class SyncForwarding {
         try {
             String id = UUID.randomUUID().toString();
             String replyKey = prefix + "sync:reply:" + id;
-            ObjectNode envelope = json.createObjectNode().put("id", id).put("reply", replyKey);
+            ObjectNode envelope = json.createObjectNode().put("id", id).put("reply", replyKey)
+                    .put("asked_at", System.currentTimeMillis());
             envelope.set("request", json.valueToTree(request));
             String sent = envelope.toString();
             RBlockingQueue<String> requests = redis.getBlockingQueue(prefix + "sync:requests", StringCodec.INSTANCE);
             RBlockingQueue<String> reply = redis.getBlockingQueue(replyKey, StringCodec.INSTANCE);
-            requests.add(sent);
-            String taken = reply.poll(ackWithin.toMillis(), TimeUnit.MILLISECONDS);
+            bounded(requests.addAsync(sent), ackWithin);
+            String taken = pop(reply, ackWithin);
             if (taken == null) {
-                if (requests.remove(sent)) {
+                if (Boolean.TRUE.equals(bounded(requests.removeAsync(sent), ackWithin))) {
                     throw new SyncUnavailableException("no replica holds the syncs now (the lease passes to another"
                             + " replica within its length); try again", null);
                 }
                 // taken just now: its confirmation follows at once, or the holder failed to give it
-                taken = reply.poll(ackWithin.toMillis(), TimeUnit.MILLISECONDS);
+                taken = pop(reply, ackWithin);
                 if (taken == null) {
                     throw new SyncUnavailableException("the replica holding the syncs took the request but did not"
                             + " confirm it; the sync's status says whether it runs", null);
@@ -211,7 +237,7 @@ public final class SyncForwarding {
             answer = taken.startsWith(TAKEN) ? null : taken;
             long deadline = System.nanoTime() + resultWithin.toNanos();
             while (answer == null) {
-                answer = reply.poll(ANSWER_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+                answer = pop(reply, ANSWER_CHECK);
                 if (answer == null && !taker.equals(holder().orElse(""))) {
                     throw new SyncUnavailableException("the replica that ran the sync (" + taker + ") stopped holding"
                             + " the syncs before it answered; the sync's status says how it ended", null);
@@ -247,8 +273,10 @@ public final class SyncForwarding {
     private void answer(String taken) {
         String replyKey;
         String request;
+        long askedAt;
         try {
             JsonNode envelope = json.readTree(taken);
+            askedAt = envelope.path("asked_at").asLong(0);
             replyKey = envelope.path("reply").asText();
             request = envelope.path("request").toString();
         } catch (IOException e) {
@@ -257,6 +285,12 @@ public final class SyncForwarding {
         }
         if (!replyKey.startsWith(prefix + "sync:reply:")) {
             LOG.warn("a handed-over sync request names no reply list of its own; dropped");
+            return;
+        }
+        if (System.currentTimeMillis() - askedAt > ackWithin.toMillis() * 2) {
+            // its asker has stopped waiting (a request Valkey kept through a restart, say): nobody wants this sync now
+            LOG.info("a handed-over sync request asked {} ms ago was dropped: its asker no longer waits",
+                    System.currentTimeMillis() - askedAt);
             return;
         }
         RBlockingQueue<String> reply = redis.getBlockingQueue(replyKey, StringCodec.INSTANCE);

@@ -215,8 +215,12 @@ class ReplicasIT {
             assertThat(post(first, "/api/v1/metrics/sync/default?forceFull=true").statusCode()).isEqualTo(200);
             awaitTotal(List.of(first, second), 30);
 
-            // when: Valkey goes down
+            // when: Valkey goes down, and both replicas have noticed
             valkey.stop();
+            for (MiradorProcess r : List.of(first, second)) {
+                Waits.until(Duration.ofSeconds(15), r.url() + " to see Valkey down", () ->
+                        "down".equals(json(get(r, "/api/v1/metrics/health")).path("state_store").asText()));
+            }
 
             // then: both serve their last generation; a sync waits for Valkey, saying so
             awaitTotal(List.of(first, second), 30);
@@ -229,8 +233,10 @@ class ReplicasIT {
             vm.importPrometheus(new Series().add("replicated_after_outage", "job=\"x\""));
 
             // then: the syncs go on, and reach both
-            Waits.until(Duration.ofSeconds(30), "a sync to run again",
-                    () -> post(second, "/api/v1/metrics/sync/default?forceFull=true").statusCode() == 200);
+            // (each try bounded: a try answered late is no answer, the next try counts)
+            Waits.until(Duration.ofSeconds(60), "a sync to run again", () -> send(HttpRequest.newBuilder(
+                    URI.create(second.url() + "/api/v1/metrics/sync/default?forceFull=true"))
+                    .POST(HttpRequest.BodyPublishers.noBody()), Duration.ofSeconds(15)).statusCode() == 200);
             awaitTotal(List.of(first, second), 31);
 
             // when: it comes back empty
@@ -356,8 +362,12 @@ class ReplicasIT {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
+        return send(request, Duration.ofSeconds(60));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request, Duration timeout) {
         try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
