@@ -86,11 +86,14 @@ public final class SyncRuns {
      * Alone, at start; with replicas, by the replica that holds the syncs (only it runs them), each time it plans.
      */
     public void recoverInterrupted() {
+        if (tenants.all().stream().noneMatch(t -> looksInterrupted(t.id()))) {
+            return;
+        }
+        // the shared copy is read only when a record looks interrupted: it may have ended elsewhere a moment ago
         store.refresh();
         for (Tenant t : tenants.all()) {
             TenantSyncRecord r = records.get(t.id());
-            if (!running.containsKey(t.id())
-                    && (r.state().isCurrentlySyncing() || SyncStatus.RUNNING.equals(r.status().status()))) {
+            if (looksInterrupted(t.id())) {
                 SyncStatus interrupted = r.status().interrupted();
                 Instant at = interrupted.endTime() != null ? interrupted.endTime() : clock.instant();
                 LOG.warn("the sync of tenant {} started at {} was interrupted (its process stopped); recorded as failed",
@@ -98,6 +101,13 @@ public final class SyncRuns {
                 recordQuietly(t.id(), r.state().failed(at, interrupted.errors().get(0), indexes.of(t.id()).counts()), interrupted);
             }
         }
+    }
+
+    /** The tenant's record says a sync runs, and none runs here. */
+    private boolean looksInterrupted(String tenantId) {
+        TenantSyncRecord r = records.get(tenantId);
+        return !running.containsKey(tenantId)
+                && (r.state().isCurrentlySyncing() || SyncStatus.RUNNING.equals(r.status().status()));
     }
 
     /** A newer record of a tenant from the shared store (another replica's sync): kept unless a sync runs here. */

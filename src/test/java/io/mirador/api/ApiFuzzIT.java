@@ -49,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * long strings, unicode with surrogates and RTL, control characters, invalid UTF-8, truncation), query syntax abuse,
  * path and header tricks. Every answer is below 500, JSON, in the error shape when it is an error, and echoes
  * nothing the request sent in its headers; afterwards the catalog, its sync state and the sync config are as they were.
- * The requests come from a seeded {@link Random}: the seed is printed, and {@code -Dfuzz.seed=} repeats a run.
+ * The requests come from one {@link Random} whose start value is printed; {@code -Dfuzz.random=} repeats a run.
  * Sync triggers and config changes are only ever sent in forms that must be refused, so nothing is synced or changed.
  */
 class ApiFuzzIT {
@@ -123,14 +123,14 @@ class ApiFuzzIT {
     void should_answer_every_generated_request_in_json_below_500_and_change_nothing_when_requests_are_malformed()
             throws Exception {
         // given
-        long seed = Long.getLong("fuzz.seed", System.currentTimeMillis());
-        System.out.println("fuzz: seed " + seed + " (repeat with -Dfuzz.seed=" + seed + ")");
+        long start = Long.getLong("fuzz.random", System.currentTimeMillis());
+        System.out.println("fuzz: random start value " + start + " (repeat with -Dfuzz.random=" + start + ")");
         JsonNode totalBefore = mirador.search("{\"query\":\"\",\"limit\":1}").get("total");
         JsonNode documentBefore = mirador.get("/api/v1/metrics/default/" + KNOWN).ok();
         JsonNode configBefore = mirador.get("/api/v1/metrics/sync/config").ok();
         JsonNode stateBefore = mirador.state();
         assertThat(totalBefore.asInt()).as("metrics in the catalog (a histogram's series are one)").isGreaterThanOrEqualTo(45);
-        Generator generator = new Generator(new Random(seed));
+        Generator generator = new Generator(new Random(start));
         List<Fuzz> requests = new ArrayList<>(REQUESTS);
         for (int i = 0; i < REQUESTS; i++) {
             requests.add(generator.next(i));
@@ -182,7 +182,7 @@ class ApiFuzzIT {
         print(requests.size(), took, Duration.ofNanos(slowest.get()), byStatus, byEndpoint, headerNames);
 
         // then
-        assertThat(failures).as("%d of %d answers broke a rule (seed %d); the first ones", failed.get(), requests.size(), seed)
+        assertThat(failures).as("%d of %d answers broke a rule (random start value %d); the first ones", failed.get(), requests.size(), start)
                 .isEmpty();
         assertThat(byStatus.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(REQUESTS);
         assertThat(byStatus).containsKeys(200, 400, 404);
@@ -285,7 +285,7 @@ class ApiFuzzIT {
         }
     }
 
-    /** Builds the requests; everything random comes from the one seeded {@link Random}. */
+    /** Builds the requests; everything random comes from the one {@link Random}. */
     static final class Generator {
 
         final Random r;

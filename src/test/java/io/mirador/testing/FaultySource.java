@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real HTTP/1.1 proxy on a free loopback port in front of a real source (a VictoriaMetrics), which
  * forwards every call unchanged and streams the answer back, except the calls a rule picks for a {@link Fault}.
  *
- * <p>Rules pick calls by path prefix, and fault every call, the first calls or a seeded share of them; they
+ * <p>Rules pick calls by path prefix, and fault every call, the first calls or a share of them picked by a {@link Random} with a fixed start value; they
  * are checked in the order added and the first one that fires wins (a rule whose first calls are used up, or
  * whose draw said no, leaves the call to the rules after it). Each client connection has its own thread, so
  * kept-alive connections and concurrent calls work as with any server; a fault that needs the whole upstream
@@ -119,13 +119,13 @@ public final class FaultySource implements AutoCloseable {
 
     /**
      * Faults each call whose path starts with {@code pathPrefix} with this probability, drawn from a
-     * {@link Random} with this seed, so the same calls in the same order are faulted on every run.
+     * {@link Random} started from {@code randomStart}, so the same calls in the same order are faulted on every run.
      */
-    public FaultySource fraction(String pathPrefix, double share, long seed, Fault fault) {
+    public FaultySource fraction(String pathPrefix, double share, long randomStart, Fault fault) {
         if (share < 0 || share > 1) {
             throw new IllegalArgumentException("share must be within [0, 1]: " + share);
         }
-        return add(new Rule(pathPrefix, fault, -1, share, new Random(seed)));
+        return add(new Rule(pathPrefix, fault, -1, share, new Random(randomStart)));
     }
 
     private synchronized FaultySource add(Rule rule) {
