@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import io.mirador.sync.CaughtFailure;
 import io.mirador.sync.DocumentBatches;
 import io.mirador.state.FileSyncStateStore;
+import io.mirador.sync.SourceChanges;
 import io.mirador.sync.SourceScan;
 import io.mirador.sync.RemovalGuard;
 import io.mirador.sync.SyncRuns;
@@ -186,6 +187,7 @@ public final class MiradorConfiguration implements CamelConfiguration {
         private final MeterRegistryLookup meters;
         private SourceHttpClient sourceHttp;
         private TenantIndexes indexes;
+        private SourceChanges sourceChanges;
         private SyncRuns runs;
         private TenantSyncOverrides overrides;
 
@@ -216,6 +218,8 @@ public final class MiradorConfiguration implements CamelConfiguration {
             indexes = new TenantIndexes(tenants, dataDir, codec);
             bindCatalog(codec);
             registry.bind("sourceScan", new SourceScan(api, names, series));
+            sourceChanges = new SourceChanges(indexes);
+            registry.bind("sourceChanges", sourceChanges);
             registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(source.labelValuesCap()), pace,
                     publication));
         }
@@ -247,7 +251,7 @@ public final class MiradorConfiguration implements CamelConfiguration {
             SyncMetrics syncMetrics = new SyncMetrics(meters);
             overrides = TenantSyncOverrides.fromSettings(tenants.all().stream().map(t -> t.id()).toList(), settings);
             RemovalGuard removalGuard = new RemovalGuard(indexes, syncSettings);
-            runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of(syncMetrics), overrides, removalGuard,
+            runs = new SyncRuns(tenants, indexes, syncSettings, store, clock, List.of(syncMetrics, sourceChanges), overrides, removalGuard,
                     publication, replication.isShared());
             store.onNewerConfig(syncSettings::apply);
             forwarding = new SyncForwarding(context, replication.cluster(), replication.redis(),

@@ -56,6 +56,12 @@ public record MetricDocument(
                 updatedAt, firstSeen, seriesCount, labelValues, labelCardinality, typeSource, family, parts);
     }
 
+    /** This document seen again at {@code at}, unchanged otherwise. */
+    public MetricDocument seenAt(Instant at) {
+        return new MetricDocument(id, name, type, help, unit, labels, labelKeys, tenantId, at, createdAt,
+                updatedAt, firstSeen, seriesCount, labelValues, labelCardinality, typeSource, family, parts);
+    }
+
     /** This document with another type, as inferred from its family. */
     public MetricDocument withType(String newType) {
         return new MetricDocument(id, name, newType, help, unit, labels, labelKeys, tenantId, lastSeen, createdAt,

@@ -47,13 +47,16 @@ import java.time.format.DateTimeFormatter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.concurrent.Semaphore;
-import java.util.function.Consumer;
-import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The Lucene index of one tenant, in its own directory.
@@ -349,30 +352,51 @@ public final class TenantIndex implements AutoCloseable {
     public Map<String, MetricDocument> committed(Collection<String> ids) {
         return withSearcher(searcher -> {
             Map<String, MetricDocument> out = new HashMap<>();
-            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-                Terms terms = leaf.reader().terms(MetricFields.ID);
-                if (terms == null) {
+            findLive(searcher, ids, out::containsKey, (id, doc) -> out.put(id,
+                    codec.decode(DocValuesReader.binary(searcher.getIndexReader(), MetricFields.SOURCE, doc))));
+            return out;
+        });
+    }
+
+    /** The ids, of these, that no committed document has (in their order). */
+    public List<String> missing(Collection<String> ids) {
+        Set<String> found = withSearcher(searcher -> {
+            Set<String> out = new HashSet<>();
+            findLive(searcher, ids, out::contains, (id, doc) -> out.add(id));
+            return out;
+        });
+        return ids.stream().filter(id -> !found.contains(id)).toList();
+    }
+
+    @FunctionalInterface
+    private interface LiveHit {
+        void found(String id, int doc) throws IOException;
+    }
+
+    /** Tells {@code hit} of the live document (its index-wide number) of each id not yet {@code done}. */
+    private static void findLive(IndexSearcher searcher, Collection<String> ids, Predicate<String> done, LiveHit hit)
+            throws IOException {
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(MetricFields.ID);
+            if (terms == null) {
+                continue;
+            }
+            TermsEnum te = terms.iterator();
+            Bits live = leaf.reader().getLiveDocs();
+            PostingsEnum postings = null;
+            for (String id : ids) {
+                if (done.test(id) || !te.seekExact(new BytesRef(id))) {
                     continue;
                 }
-                TermsEnum te = terms.iterator();
-                Bits live = leaf.reader().getLiveDocs();
-                PostingsEnum postings = null;
-                for (String id : ids) {
-                    if (out.containsKey(id) || !te.seekExact(new BytesRef(id))) {
-                        continue;
-                    }
-                    postings = te.postings(postings, PostingsEnum.NONE);
-                    for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                        if (live == null || live.get(doc)) {
-                            out.put(id, codec.decode(DocValuesReader.binary(searcher.getIndexReader(), MetricFields.SOURCE,
-                                    leaf.docBase + doc)));
-                            break;
-                        }
+                postings = te.postings(postings, PostingsEnum.NONE);
+                for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                    if (live == null || live.get(doc)) {
+                        hit.found(id, leaf.docBase + doc);
+                        break;
                     }
                 }
             }
-            return out;
-        });
+        }
     }
 
     public Optional<MetricDocument> get(String id) {

@@ -13,12 +13,16 @@ import java.util.LinkedHashMap;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Prometheus querying API calls the catalog makes, each one a {@link SourceRequest} sent through
  * {@link SourceCalls} once; the source routes ({@code routes/source.camel.yaml}) retry the step that made it.
  */
 public final class PrometheusApi {
+
+    /** The most names VictoriaMetrics' TSDB status lists with their series counts ({@code topN}). */
+    public static final int CENSUS_NAMES = 1000;
 
     private final SourceCalls calls;
     private final int valuesCap;
@@ -43,19 +47,30 @@ public final class PrometheusApi {
 
     /**
      * How many metric names have samples on {@code day} (UTC), as the source's TSDB status counts them
-     * ({@code /api/v1/status/tsdb}, VictoriaMetrics and Prometheus); -1 when the source does not say (no such
-     * endpoint, or {@code __name__} not among the label names it lists).
+     * ({@code /api/v1/status/tsdb}, VictoriaMetrics and Prometheus); -1 when the source does not say.
      */
     public long nameCountOn(Tenant tenant, LocalDate day) {
+        return census(tenant, day, 10).map(SeriesCensus::names).orElse(-1L);
+    }
+
+    /**
+     * The source's TSDB status of {@code day} (UTC), with the series counts of up to {@link #CENSUS_NAMES} names;
+     * empty when the source does not answer it (no such endpoint, or it fails: not knowing is not a failure).
+     */
+    public Optional<SeriesCensus> census(Tenant tenant, LocalDate day) {
+        return census(tenant, day, CENSUS_NAMES);
+    }
+
+    private Optional<SeriesCensus> census(Tenant tenant, LocalDate day, int topN) {
         List<Map.Entry<String, String>> params = new ArrayList<>();
-        params.add(Map.entry("topN", "100"));
+        params.add(Map.entry("topN", Integer.toString(topN)));
         params.add(Map.entry("date", day.toString()));
         try {
-            return calls.call(request(tenant, "/api/v1/status/tsdb", params, false,
-                    body -> PrometheusResponses.labelValueCount(body, "__name__")));
+            return Optional.of(calls.call(request(tenant, "/api/v1/status/tsdb", params, false,
+                    body -> PrometheusResponses.census(body, day))));
         } catch (SourceException | UncheckedIOException e) {
-            // not a question every Prometheus-compatible source answers: not knowing is not a failure
-            return -1;
+            // not a question every Prometheus-compatible source answers
+            return Optional.empty();
         }
     }
 

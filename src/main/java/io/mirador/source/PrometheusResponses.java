@@ -8,6 +8,7 @@ import io.mirador.support.StringPool;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -118,41 +119,55 @@ public final class PrometheusResponses {
     }
 
     /**
-     * Reads {@code /api/v1/status/tsdb}: how many values {@code label} has in {@code labelValueCountByLabelName}, or -1
-     * when the answer does not say.
+     * Reads {@code /api/v1/status/tsdb} of {@code day}: {@code totalSeries} (VictoriaMetrics), the count of
+     * {@code __name__} in {@code labelValueCountByLabelName} and {@code seriesCountByMetricName}; a field the answer
+     * does not have is -1 (or empty).
      */
-    public static long labelValueCount(InputStream body, String label) throws IOException {
+    public static SeriesCensus census(InputStream body, LocalDate day) throws IOException {
         try (JsonParser p = JSON.createParser(body)) {
-            long count = -1;
+            long totalSeries = -1;
+            long names = -1;
+            Map<String, Long> seriesByName = new HashMap<>();
             Envelope envelope = enterData(p, JsonToken.START_OBJECT);
             String field;
             while ((field = p.nextFieldName()) != null) {
                 JsonToken t = p.nextToken();
-                if (!field.equals("labelValueCountByLabelName") || t != JsonToken.START_ARRAY) {
+                if (field.equals("totalSeries") && t.isNumeric()) {
+                    totalSeries = p.getLongValue();
+                } else if (field.equals("seriesCountByMetricName") && t == JsonToken.START_ARRAY) {
+                    readCounts(p, seriesByName::put);
+                } else if (field.equals("labelValueCountByLabelName") && t == JsonToken.START_ARRAY) {
+                    Map<String, Long> byLabel = new HashMap<>();
+                    readCounts(p, byLabel::put);
+                    names = byLabel.getOrDefault("__name__", -1L);
+                } else {
                     p.skipChildren();
-                    continue;
-                }
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                    String name = null;
-                    long value = -1;
-                    String f;
-                    while ((f = p.nextFieldName()) != null) {
-                        p.nextToken();
-                        if (f.equals("name")) {
-                            name = p.getValueAsString();
-                        } else if (f.equals("value")) {
-                            value = p.getValueAsLong(-1);
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                    if (label.equals(name)) {
-                        count = value;
-                    }
                 }
             }
             envelope.finish(p);
-            return count;
+            return new SeriesCensus(day, totalSeries, names, seriesByName);
+        }
+    }
+
+    /** Reads an array of {@code {"name":..,"value":..}} objects, the parser at its start. */
+    private static void readCounts(JsonParser p, BiConsumer<String, Long> out) throws IOException {
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            String name = null;
+            long value = -1;
+            String f;
+            while ((f = p.nextFieldName()) != null) {
+                p.nextToken();
+                if (f.equals("name")) {
+                    name = p.getValueAsString();
+                } else if (f.equals("value")) {
+                    value = p.getValueAsLong(-1);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (name != null && value >= 0) {
+                out.accept(name, value);
+            }
         }
     }
 

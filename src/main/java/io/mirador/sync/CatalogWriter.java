@@ -10,6 +10,7 @@ import io.mirador.index.TenantIndexes;
 import io.mirador.support.DutyCycle;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -72,6 +73,35 @@ public final class CatalogWriter {
             }
         }
         run.countProcessed(observations.size());
+        return out;
+    }
+
+    /**
+     * Names whose series an incremental sync did not read, as the source showed they did not change
+     * ({@link SourceChanges}): their documents stay, except that {@code last_seen} moves to the window's end once it
+     * lies before the window's start. So {@code last_seen} is exact to within the lookback, and a document is
+     * rewritten for it at most once per lookback rather than on every sync. A histogram's own document moves with
+     * its buckets.
+     */
+    public List<MetricDocument> confirmed(SyncRun run, List<String> names) {
+        // the id of each document to look at -> whether it is a histogram's own document (not a series name)
+        Map<String, Boolean> ids = new LinkedHashMap<>();
+        for (String name : names) {
+            ids.put(name, false);
+            if (name.endsWith("_bucket")) {
+                ids.putIfAbsent(name.substring(0, name.length() - "_bucket".length()), true);
+            }
+        }
+        Map<String, MetricDocument> committed = indexes.of(run.tenant().id()).committed(ids.keySet());
+        List<MetricDocument> out = new ArrayList<>();
+        ids.forEach((id, histogramHead) -> {
+            MetricDocument doc = committed.get(id);
+            if (doc != null && doc.lastSeen().isBefore(run.window().start()) && (!histogramHead || id.equals(doc.family()))) {
+                out.add(changed(run, doc, doc.seenAt(run.window().end())));
+                pace.pace();
+            }
+        });
+        run.countProcessed(names.size());
         return out;
     }
 

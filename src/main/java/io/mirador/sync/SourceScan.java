@@ -6,14 +6,16 @@ import io.mirador.source.PrometheusApi;
 import io.mirador.source.SeriesReader;
 import io.mirador.source.SourceException;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
- * The reading half of a sync, one step per source route ({@code routes/source.camel.yaml}): metadata, names,
- * series of one batch of names. Each step makes its calls once; the route around it retries the step.
+ * The reading half of a sync, one step per source route ({@code routes/source.camel.yaml}): metadata, the TSDB
+ * census, names, series of one batch of names. Each step makes its calls once; the route around it retries the step.
  */
 public final class SourceScan {
 
@@ -44,10 +46,22 @@ public final class SourceScan {
         run.names(names.names(run.tenant(), run.window()));
     }
 
-    /** The run's names in read batches of the run's batch size. */
+    /** The names whose series the run reads, in read batches of the run's batch size. */
     public Iterator<List<String>> nameBatches(SyncRun run) {
-        List<String> all = run.sortedNames();
-        int size = run.batchSize();
+        return batches(run.namesToRead(), run.batchSize());
+    }
+
+    /** The names the run confirms without reading them ({@link SourceChanges}), in batches of the run's batch size. */
+    public Iterator<List<String>> confirmBatches(SyncRun run) {
+        return batches(run.namesToConfirm(), run.batchSize());
+    }
+
+    /** Takes the source's census of the window's last day into the run, before any name or series is read. */
+    public void takeCensus(SyncRun run) {
+        run.census(api.census(run.tenant(), LocalDate.ofInstant(run.window().end(), ZoneOffset.UTC)).orElse(null));
+    }
+
+    private static Iterator<List<String>> batches(List<String> all, int size) {
         return new Iterator<>() {
             private int at;
 

@@ -1,15 +1,16 @@
 package io.mirador.sync;
 
-import io.mirador.config.SyncStrategy;
-import io.mirador.state.SyncStatus;
-import java.util.Collections;
 import io.mirador.catalog.MetricMetadata;
+import io.mirador.config.SyncStrategy;
+import io.mirador.source.SeriesCensus;
 import io.mirador.source.TimeWindow;
+import io.mirador.state.SyncStatus;
 import io.mirador.tenant.Tenant;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,9 @@ public final class SyncRun {
     final AtomicInteger removed = new AtomicInteger();
     private volatile Map<String, MetricMetadata> metadata = Map.of();
     private volatile List<String> names = List.of();
+    /** The names whose series are read: all of them unless the source's census showed that only some changed. */
+    private volatile List<String> namesToRead;
+    private volatile SeriesCensus census;
     private volatile String cancelReason;
     private volatile Throwable failure;
     private volatile SyncStatus outcome;
@@ -116,6 +120,41 @@ public final class SyncRun {
     /** The names listed at the start of the sync, sorted. */
     public List<String> sortedNames() {
         return names;
+    }
+
+    /**
+     * Reads the series of these names only (sorted, among the listed ones); the others are confirmed unchanged.
+     */
+    public void readOnly(List<String> sortedNames) {
+        this.namesToRead = List.copyOf(sortedNames);
+    }
+
+    /** The names whose series this sync reads, sorted: all listed names unless {@link #readOnly} chose some. */
+    public List<String> namesToRead() {
+        return namesToRead == null ? names : namesToRead;
+    }
+
+    /** The listed names whose series this sync does not read, sorted: the source showed they did not change. */
+    public List<String> namesToConfirm() {
+        if (namesToRead == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(names.size() - namesToRead.size());
+        for (String name : names) {
+            if (Collections.binarySearch(namesToRead, name) < 0) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** The source's TSDB status of the window's last day, taken before anything was read; null when unknown. */
+    public SeriesCensus census() {
+        return census;
+    }
+
+    public void census(SeriesCensus census) {
+        this.census = census;
     }
 
     public int nameCount() {

@@ -1,5 +1,10 @@
 package io.mirador.routes;
 
+import java.util.TreeMap;
+import java.time.ZoneOffset;
+import java.time.LocalDate;
+import io.mirador.config.SyncStrategy;
+import io.mirador.source.SeriesCensus;
 import io.mirador.catalog.MetricDocument;
 import io.mirador.catalog.MetricMerger;
 import io.mirador.catalog.MetricObservation;
@@ -27,6 +32,7 @@ import io.mirador.sync.CaughtFailure;
 import io.mirador.sync.DocumentBatches;
 import io.mirador.sync.RemovalGuard;
 import io.mirador.sync.SourceScan;
+import io.mirador.sync.SourceChanges;
 import io.mirador.sync.SyncRequest;
 import io.mirador.sync.SyncRun;
 import io.mirador.sync.SyncRuns;
@@ -87,6 +93,9 @@ class SyncRoutesTest extends CamelTestSupport {
 
     /** The names the fake source lists in the next sync. */
     private volatile List<String> listed = List.of();
+    /** Series per name in the source's census of the day; null: the source does not answer a census. */
+    private volatile Map<String, Long> counted;
+    private SourceChanges changes;
 
     @Override
     public void configureTest(TestExecutionConfiguration config) {
@@ -125,7 +134,8 @@ class SyncRoutesTest extends CamelTestSupport {
         store = new FileSyncStateStore(dir, Json.newMapper());
         TenantSyncOverrides overrides = TenantSyncOverrides.fromSettings(List.of(TENANT), key -> Optional.empty());
         RemovalGuard guard = new RemovalGuard(indexes, settings);
-        SyncRuns runs = new SyncRuns(tenants, indexes, settings, store, Clock.systemUTC(), List.of(), overrides, guard,
+        changes = new SourceChanges(indexes);
+        SyncRuns runs = new SyncRuns(tenants, indexes, settings, store, Clock.systemUTC(), List.of(changes), overrides, guard,
                 CatalogPublication.local(indexes), false);
         SoleReplicaClusterService cluster = new SoleReplicaClusterService("test");
         context.addService(cluster);
@@ -143,6 +153,7 @@ class SyncRoutesTest extends CamelTestSupport {
         registry.bind("syncRuns", runs);
         registry.bind("syncSchedule", new SyncSchedule(tenants, runs, settings, Clock.systemUTC(), overrides, indexes));
         registry.bind("removalGuard", guard);
+        registry.bind("sourceChanges", changes);
         registry.bind("sourceScan", new SourceScan(api, new MetricNameReader(api, 100_000),
                 new SeriesReader(api, 30_000, 100, 100_000)));
         registry.bind("catalogWriter", new CatalogWriter(indexes, new MetricMerger(100), DutyCycle.never(),
@@ -206,6 +217,46 @@ class SyncRoutesTest extends CamelTestSupport {
         assertThat(sizes).as("index batch sizes").allSatisfy(s -> assertThat(s).isLessThanOrEqualTo(INDEX_BATCH));
         assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(23);
         assertThat(indexes.of(TENANT).count()).as("documents committed").isEqualTo(23);
+    }
+
+    /**
+     * After a full sync, an incremental sync whose census of the day equals the full sync's reads no series: every
+     * listed name is confirmed (processed, nothing added or updated). When one name's series count moves, only that
+     * name is read.
+     */
+    @Test
+    void should_read_only_the_names_whose_series_counts_moved_when_an_incremental_sync_follows() throws Exception {
+        // given
+        startPipeline();
+        listed = names("pipeline_metric_", 23);
+        Map<String, Long> counts = new TreeMap<>();
+        listed.forEach(name -> counts.put(name, 1L));
+        counted = Map.copyOf(counts);
+        MockEndpoint series = getMockEndpoint("mock:source-read-series");
+        assertThat(sync(true).outcome().status()).isEqualTo(SyncStatus.COMPLETED);
+        int readByFull = series.getReceivedCounter();
+
+        // when: nothing moved
+        SyncRun unchanged = sync(false);
+
+        // then
+        assertThat(unchanged.strategy()).isEqualTo(SyncStrategy.INCREMENTAL);
+        assertThat(series.getReceivedCounter()).as("series reads").isEqualTo(readByFull);
+        assertThat(unchanged.outcome().metricsProcessed()).isEqualTo(23);
+        assertThat(unchanged.outcome().metricsAdded() + unchanged.outcome().metricsUpdated()).isZero();
+
+        // when: one name's series count moved
+        String grown = listed.get(7);
+        counts.put(grown, 2L);
+        counted = Map.copyOf(counts);
+        SyncRun moved = sync(false);
+
+        // then
+        assertThat(series.getReceivedCounter()).as("series reads").isEqualTo(readByFull + 1);
+        assertThat(series.getReceivedExchanges().get(readByFull).getMessage().getBody(List.class))
+                .containsExactly(grown);
+        assertThat(moved.outcome().metricsProcessed()).isEqualTo(23);
+        assertThat(indexes.of(TENANT).count()).isEqualTo(23);
     }
 
     /**
@@ -363,7 +414,8 @@ class SyncRoutesTest extends CamelTestSupport {
         List<Resource> files = List.of(ResourceHelper.resolveResource(context, "file:routes/source.camel.yaml"),
                 ResourceHelper.resolveResource(context, "file:routes/sync.camel.yaml"));
         loader.loadRoutes(files);
-        for (String route : List.of("source-read-metadata", "source-list-names", "source-read-series")) {
+        for (String route : List.of("source-read-metadata", "source-take-census", "source-list-names",
+                "source-read-series")) {
             AdviceWith.adviceWith(context, route, a -> a.weaveByType(BeanDefinition.class).replace().to("mock:" + route));
         }
         AdviceWith.adviceWith(context, "index-batch", a -> {
@@ -371,15 +423,22 @@ class SyncRoutesTest extends CamelTestSupport {
             a.weaveByType(BeanDefinition.class).before().to("mock:index-batch-written");
         });
         getMockEndpoint("mock:source-read-metadata").whenAnyExchangeReceived(e -> run(e).metadata(Map.of()));
+        getMockEndpoint("mock:source-take-census").whenAnyExchangeReceived(e -> run(e).census(counted == null ? null
+                : new SeriesCensus(LocalDate.ofInstant(run(e).window().end(), ZoneOffset.UTC),
+                counted.values().stream().mapToLong(Long::longValue).sum(), counted.size(), counted)));
         getMockEndpoint("mock:source-list-names").whenAnyExchangeReceived(e -> run(e).names(listed));
         getMockEndpoint("mock:source-read-series").whenAnyExchangeReceived(
                 e -> e.getMessage().setBody(observations(e.getMessage().getBody(List.class))));
         context.start();
-        assertThat(context.getRoutes()).as("routes loaded from YAML").hasSize(10);
+        assertThat(context.getRoutes()).as("routes loaded from YAML").hasSize(11);
     }
 
     private SyncRun sync() {
-        return template.requestBody("direct:sync-run", new SyncRequest(TENANT, true, "test", null, null, false),
+        return sync(true);
+    }
+
+    private SyncRun sync(boolean full) {
+        return template.requestBody("direct:sync-run", new SyncRequest(TENANT, full, "test", null, null, false),
                 SyncRun.class);
     }
 

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,18 +36,28 @@ class PrometheusResponsesTest {
     }
 
     @Test
-    void should_read_how_many_names_the_tsdb_status_counts_and_minus_one_when_it_does_not_say() throws IOException {
-        // given: VictoriaMetrics' answer (other lists and fields around the one read), and one without __name__
+    void should_read_the_tsdb_status_census_and_minus_one_for_what_it_does_not_say() throws IOException {
+        // given: VictoriaMetrics' answer (other lists and fields around the ones read), and Prometheus' (no totalSeries)
         String vm = "{\"status\":\"success\",\"data\":{\"totalSeries\":51,\"seriesCountByMetricName\":[{\"name\":\"up\","
-                + "\"value\":1}],\"labelValueCountByLabelName\":[{\"name\":\"instance\",\"value\":3},"
-                + "{\"name\":\"__name__\",\"value\":5000}],\"headStats\":{\"numSeries\":51}}}";
-        String without = "{\"status\":\"success\",\"data\":{\"labelValueCountByLabelName\":[{\"name\":\"job\",\"value\":2}]}}";
+                + "\"value\":1},{\"name\":\"node_cpu_seconds_total\",\"value\":50}],\"labelValueCountByLabelName\":"
+                + "[{\"name\":\"instance\",\"value\":3},{\"name\":\"__name__\",\"value\":2}],\"headStats\":{\"numSeries\":51}}}";
+        String prometheus = "{\"status\":\"success\",\"data\":{\"headStats\":{\"numSeries\":51},"
+                + "\"labelValueCountByLabelName\":[{\"name\":\"job\",\"value\":2},{\"name\":\"__name__\",\"value\":5000}]}}";
+        LocalDate day = LocalDate.of(2026, 11, 26);
+
+        // when
+        SeriesCensus fromVm = PrometheusResponses.census(body(vm), day);
+        SeriesCensus fromPrometheus = PrometheusResponses.census(body(prometheus), day);
 
         // then
-        assertThat(PrometheusResponses.labelValueCount(body(vm), "__name__")).isEqualTo(5000);
-        assertThat(PrometheusResponses.labelValueCount(body(without), "__name__")).isEqualTo(-1);
-        assertThatThrownBy(() -> PrometheusResponses.labelValueCount(body(ERROR), "__name__"))
-                .isInstanceOf(SourceAnswerException.class);
+        assertThat(fromVm).isEqualTo(new SeriesCensus(day, 51, 2, Map.of("up", 1L, "node_cpu_seconds_total", 50L)));
+        assertThat(fromVm.countsSeries()).isTrue();
+        assertThat(fromVm.hasEveryName()).isTrue();
+        assertThat(fromPrometheus.totalSeries()).isEqualTo(-1);
+        assertThat(fromPrometheus.names()).isEqualTo(5000);
+        assertThat(fromPrometheus.countsSeries()).isFalse();
+        assertThat(fromPrometheus.hasEveryName()).isFalse();
+        assertThatThrownBy(() -> PrometheusResponses.census(body(ERROR), day)).isInstanceOf(SourceAnswerException.class);
     }
 
     @Test

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real single-node VictoriaMetrics ({@code /usr/bin/victoria-metrics}, Debian's package) on a free
@@ -104,6 +106,22 @@ public final class VictoriaMetrics implements AutoCloseable {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/admin/tsdb/delete_series?match[]="
                 + URLEncoder.encode(selector, StandardCharsets.UTF_8))).POST(HttpRequest.BodyPublishers.noBody()));
         check(r, "delete_series");
+    }
+
+    /**
+     * VictoriaMetrics' own count of the requests to {@code path} it answered ({@code vm_http_requests_total}), read
+     * after a second: its {@code /metrics} page is renewed at most once a second.
+     */
+    public long requestsTo(String path) {
+        try {
+            Thread.sleep(1_100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Matcher m = Pattern.compile("(?m)^vm_http_requests_total\\{path=\""
+                + Pattern.quote(path) + "\"} (\\d+)").matcher(get("/metrics").body());
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     public HttpResponse<String> get(String pathAndQuery) {
