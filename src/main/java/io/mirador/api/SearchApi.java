@@ -105,9 +105,9 @@ public final class SearchApi {
         }
         List<SearchResult> results = new ArrayList<>(page.hits().size());
         for (SearchHit hit : page.hits()) {
-            results.add(new SearchResult(hit.sourceJson(), hit.score(), hit.highlights()));
+            results.add(new SearchResult(hit.sourceJson(), hit.score(), hit.highlights(), hit.match()));
         }
-        return new SearchResponse(results, page.total(), took(started, tenant, "search"), page.facets());
+        return new SearchResponse(results, page.total(), took(started, tenant, "search"), page.facets(), page.mode());
     }
 
     /** One name completion. */

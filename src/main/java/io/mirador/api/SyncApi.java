@@ -39,6 +39,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -92,10 +93,12 @@ public final class SyncApi {
      * @param catalogGeneration the newest generation of the catalog (the same as index_generation when current)
      * @param syncHolder        the replica holding the sync lease, as this replica last saw it; absent while none does,
      *                          and alone
+     * @param embeddingsWaiting metrics whose text waits to be embedded for semantic search; absent while not yet
+     *                          counted since the last commit, and with semantic search off
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record StateView(@JsonUnwrapped SyncState state, long indexGeneration, long catalogGeneration,
-                            String syncHolder) {
+                            String syncHolder, Integer embeddingsWaiting) {
     }
 
     /** The sync config in force, with where each value comes from (field name to source). */
@@ -118,10 +121,12 @@ public final class SyncApi {
     private final TenantIndexes indexes;
     private final CatalogFollower follower;
     private final SyncForwarding forwarding;
+    private final Function<String, Integer> embeddingsWaiting;
 
     public SyncApi(Tenants tenants, SyncRuns runs, SyncSettings settings, SyncStateStore store,
                    String defaultTenant, Clock clock, TenantIndexes indexes, CatalogFollower follower,
-                   SyncForwarding forwarding) {
+                   SyncForwarding forwarding, Function<String, Integer> embeddingsWaiting) {
+        this.embeddingsWaiting = embeddingsWaiting;
         this.clock = clock;
         this.indexes = indexes;
         this.follower = follower;
@@ -190,7 +195,7 @@ public final class SyncApi {
         caller.require(Role.READ, tenantId);
         Generations g = follower.generations(tenantId);
         return new StateView(runs.state(tenantId).serving(indexes.of(tenantId).counts()), g.serving(), g.catalog(),
-                forwarding.holder().orElse(null));
+                forwarding.holder().orElse(null), embeddingsWaiting.apply(tenantId));
     }
 
     public SyncStatus status(@Header("tenantId") String tenantId, @ExchangeProperty("caller") Caller caller) {

@@ -11,6 +11,7 @@ import io.mirador.api.SyncApi;
 import io.mirador.catalog.MetricMerger;
 import io.mirador.index.MetricDocumentCodec;
 import io.mirador.index.MetricSearch;
+import io.mirador.index.NearMetrics;
 import io.mirador.index.TenantIndexes;
 import io.mirador.source.MetricNameReader;
 import io.mirador.source.PrometheusApi;
@@ -32,6 +33,10 @@ import org.slf4j.LoggerFactory;
 import io.mirador.sync.CaughtFailure;
 import io.mirador.sync.DocumentBatches;
 import io.mirador.state.FileSyncStateStore;
+import io.mirador.semantic.LoadingEmbedder;
+import io.mirador.semantic.MetricVectors;
+import io.mirador.semantic.SemanticNeighbors;
+import io.mirador.semantic.VectorIndexer;
 import io.mirador.sync.SourceChanges;
 import io.mirador.sync.SourceScan;
 import io.mirador.sync.RemovalGuard;
@@ -94,6 +99,7 @@ public final class MiradorConfiguration implements CamelConfiguration {
             Beans beans = new Beans(context, settings, clock, json, tenants, apiKeys, store, syncSettings, source,
                     replication);
             beans.bindSource(dataDir);
+            beans.bindSemantic(dataDir);
             beans.bindSync();
             beans.bindApi(http);
         } catch (RuntimeException e) {
@@ -188,6 +194,10 @@ public final class MiradorConfiguration implements CamelConfiguration {
         private SourceHttpClient sourceHttp;
         private TenantIndexes indexes;
         private SourceChanges sourceChanges;
+        private VectorIndexer vectorIndexer;
+        private NearMetrics near = NearMetrics.NONE;
+        private float semanticWeight;
+        private boolean semanticOn;
         private SyncRuns runs;
         private TenantSyncOverrides overrides;
 
@@ -246,6 +256,34 @@ public final class MiradorConfiguration implements CamelConfiguration {
             registry.bind("catalogFollower", follower);
         }
 
+        /**
+         * Semantic search: each tenant's vector index, the embedding model (loaded in the background), the step of the
+         * {@code semantic-embed} route that embeds what the syncs changed, and the metrics near a query. Switched off
+         * ({@code mirador.search.semantic.enabled=false}), nothing is loaded and searches are lexical.
+         */
+        void bindSemantic(Path dataDir) {
+            String switched = settings.text("mirador.search.semantic.enabled");
+            if (!switched.equals("true") && !switched.equals("false")) {
+                throw new IllegalArgumentException("mirador.search.semantic.enabled must be true or false, was '"
+                        + switched + "'");
+            }
+            boolean enabled = switched.equals("true");
+            semanticOn = enabled;
+            MetricVectors vectors = new MetricVectors(tenants, dataDir);
+            closeAfterStore.add(vectors);
+            LoadingEmbedder model = enabled ? LoadingEmbedder.start(dataDir) : null;
+            if (model != null) {
+                closeAfterStore.add(model);
+            }
+            vectorIndexer = new VectorIndexer(tenants, indexes, vectors, model, settings.duration(
+                    "mirador.search.semantic.embed-budget", Duration.ofMillis(10), Duration.ofMinutes(10)));
+            registry.bind("vectorIndexer", vectorIndexer);
+            near = enabled ? new SemanticNeighbors(model, vectors,
+                    settings.integer("mirador.search.semantic.neighbors", 1, 1000),
+                    (float) settings.share("mirador.search.semantic.floor")) : NearMetrics.NONE;
+            semanticWeight = (float) settings.share("mirador.search.semantic.weight");
+        }
+
         /** Sync bookkeeping, schedule, removal guard, retry policy's config, meters, shutdown order. */
         void bindSync() {
             SyncMetrics syncMetrics = new SyncMetrics(meters);
@@ -295,10 +333,10 @@ public final class MiradorConfiguration implements CamelConfiguration {
             registry.bind("responseHeaders", new ResponseHeaders());
             registry.bind("objectMapper", json);
             registry.bind("errorResponses", new ErrorResponses(json));
-            registry.bind("searchApi", new SearchApi(indexes, new MetricSearch(), defaultTenant, meters, searches));
+            registry.bind("searchApi", new SearchApi(indexes, new MetricSearch(near, semanticWeight), defaultTenant, meters, searches));
             Duration maxLag = settings.duration("mirador.replica.max-lag", Duration.ofSeconds(1), Duration.ofDays(1));
             registry.bind("syncApi", new SyncApi(tenants, runs, syncSettings, store, defaultTenant, clock, indexes,
-                    follower, forwarding));
+                    follower, forwarding, semanticOn ? vectorIndexer::waiting : t -> null));
             registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, probe, overrides, clock,
                     follower, maxLag));
             for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store, follower, maxLag)) {

@@ -4,6 +4,7 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.catalog.MetricDocument;
+import io.mirador.catalog.MetricText;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
@@ -86,6 +87,7 @@ public final class MetricDocumentCodec {
         if (m.isFamilyPart()) {
             doc.add(new StringField(MetricFields.FOLDED, "1", Field.Store.NO));
         }
+        doc.add(new BinaryDocValuesField(MetricFields.TEXT_HASH, new BytesRef(MetricText.hash(MetricText.of(m)))));
         doc.add(new BinaryDocValuesField(MetricFields.SOURCE, new BytesRef(source)));
         return doc;
     }

@@ -33,6 +33,8 @@ public final class MetricFields {
     public static final String FOLDED = "folded";
     /** Binary doc values: the help text as written, for highlighting. */
     public static final String HELP_TEXT = "help_text";
+    /** Binary doc values: the hash of the metric's text ({@link io.mirador.catalog.MetricText}), to tell when to embed it again. */
+    public static final String TEXT_HASH = "text_hash";
     /** Binary doc values (not stored fields: read by id in any order, without block decompression): the whole document as JSON, returned as is. */
     public static final String SOURCE = "_source";
 

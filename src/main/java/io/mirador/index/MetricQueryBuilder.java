@@ -5,6 +5,7 @@ import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
@@ -49,7 +50,21 @@ public final class MetricQueryBuilder {
     private final Analyzer english = new EnglishAnalyzer();
 
     /** A query ready to run, with the words it matches in names and help texts (for highlighting). */
-    public record Built(Query query, Set<String> nameWords, Set<String> helpWords) {
+    public record Built(BooleanQuery query, Set<String> nameWords, Set<String> helpWords) {
+
+        /** The same query with {@code text} as its scored part (its first clause), the filters kept. */
+        public Query withText(Query text) {
+            BooleanQuery.Builder top = new BooleanQuery.Builder().add(text, Occur.MUST);
+            for (BooleanClause c : query.clauses().subList(1, query.clauses().size())) {
+                top.add(c);
+            }
+            return top.build();
+        }
+
+        /** The scored part: the free text, or every document. */
+        public Query text() {
+            return query.clauses().get(0).getQuery();
+        }
     }
 
     /**

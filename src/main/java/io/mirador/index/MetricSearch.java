@@ -1,6 +1,11 @@
 package io.mirador.index;
 
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MultiCollectorManager;
@@ -9,12 +14,17 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.util.BytesRef;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs searches on tenant indexes: parses, builds the query, collects one page with an exact total
@@ -27,9 +37,32 @@ public final class MetricSearch {
             "types", MetricFields.TYPE, "units", MetricFields.UNIT, "label_keys", MetricFields.LABEL_KEY);
     private static final int FACET_VALUES = 20;
 
+    /** A search's mode: words only, or words and meaning. */
+    public static final String LEXICAL = "lexical";
+    public static final String SEMANTIC = "semantic";
+    public static final String HYBRID = "hybrid";
+
     private final MetricQueryParser parser = new MetricQueryParser();
     private final MetricQueryBuilder builder = new MetricQueryBuilder();
     private final MetricHighlighter highlighter = new MetricHighlighter();
+    private final NearMetrics near;
+    private final float semanticWeight;
+
+    /** Lexical search only. */
+    public MetricSearch() {
+        this(NearMetrics.NONE, 0f);
+    }
+
+    /**
+     * Hybrid search: a metric's score is its lexical score divided by the best lexical score of the query, plus
+     * {@code semanticWeight} times its nearness in meaning (0 at the similarity floor, 1 for the same meaning).
+     *
+     * @param near the metrics near a query in meaning
+     */
+    public MetricSearch(NearMetrics near, float semanticWeight) {
+        this.near = near;
+        this.semanticWeight = semanticWeight;
+    }
 
     /** @throws QuerySyntaxException when the text cannot be read as a query */
     public SearchPage search(TenantIndex index, SearchQuery q) {
@@ -37,8 +70,39 @@ public final class MetricSearch {
         Sort sort = sort(q, parsed.hasFreeText());
         return index.withSearcher(searcher -> {
             MetricQueryBuilder.Built built = builder.build(parsed, q.filters(), index.vocabulary(searcher));
-            return page(index, searcher, built, sort, q);
+            Map<String, Float> nearby = nearby(index, searcher, parsed, built, q);
+            if (nearby.isEmpty()) {
+                return page(index, searcher, built, built.query(), Map.of(), sort, q);
+            }
+            TopDocs best = searcher.search(built.query(), 1);
+            float bestLexical = best.scoreDocs.length == 0 ? 0f : best.scoreDocs[0].score;
+            BooleanQuery.Builder meaning = new BooleanQuery.Builder();
+            nearby.forEach((id, nearness) -> meaning.add(new BoostQuery(new ConstantScoreQuery(
+                    new TermQuery(new Term(MetricFields.ID, id))), semanticWeight * nearness), BooleanClause.Occur.SHOULD));
+            BooleanQuery.Builder text = new BooleanQuery.Builder().add(meaning.build(), BooleanClause.Occur.SHOULD);
+            if (bestLexical > 0) {
+                text.add(new BoostQuery(built.text(), 1f / bestLexical), BooleanClause.Occur.SHOULD);
+            }
+            return page(index, searcher, built, built.withText(text.build()), nearby, sort, q);
         });
+    }
+
+    /**
+     * The metrics near the query in meaning, or none: only for free text ranked by relevance, and not when the query
+     * is one metric's exact name (it ranks first by its name, as typed).
+     */
+    private Map<String, Float> nearby(TenantIndex index, IndexSearcher searcher, ParsedQuery parsed,
+                                      MetricQueryBuilder.Built built, SearchQuery q) throws IOException {
+        if (near == NearMetrics.NONE || !parsed.hasFreeText() || q.sort() != SearchQuery.SortOrder.RELEVANCE) {
+            return Map.of();
+        }
+        if (parsed.words().size() == 1 && parsed.phrases().isEmpty()
+                && searcher.count(new TermQuery(new Term(MetricFields.ID, parsed.words().get(0)))) > 0) {
+            return Map.of();
+        }
+        List<String> words = new ArrayList<>(parsed.words());
+        words.addAll(parsed.phrases());
+        return near.near(index.tenantId(), String.join(" ", words));
     }
 
     private static Sort sort(SearchQuery q, boolean scored) {
@@ -52,9 +116,8 @@ public final class MetricSearch {
     }
 
     @SuppressWarnings("unchecked")
-    private SearchPage page(TenantIndex index, IndexSearcher searcher, MetricQueryBuilder.Built built, Sort sort,
-                            SearchQuery q) throws IOException {
-        Query query = built.query();
+    private SearchPage page(TenantIndex index, IndexSearcher searcher, MetricQueryBuilder.Built built, Query query,
+                            Map<String, Float> nearby, Sort sort, SearchQuery q) throws IOException {
         int wanted = q.offset() + q.limit();
         TopFieldCollectorManager topDocs = new TopFieldCollectorManager(sort, Math.max(1, wanted), null, Integer.MAX_VALUE, false);
         TopDocs top;
@@ -66,20 +129,45 @@ public final class MetricSearch {
         } else {
             top = searcher.search(query, topDocs);
         }
-        List<SearchHit> hits = new ArrayList<>();
         IndexReader reader = searcher.getIndexReader();
+        List<String> names = new ArrayList<>();
+        for (int i = q.offset(); i < top.scoreDocs.length && i < wanted; i++) {
+            names.add(DocValuesReader.sorted(reader, MetricFields.NAME_SORT, top.scoreDocs[i].doc));
+        }
+        Set<String> lexical = nearby.isEmpty() ? Set.of() : lexicalMatches(searcher, built.query(), names);
+        List<SearchHit> hits = new ArrayList<>();
         for (int i = q.offset(); i < top.scoreDocs.length && i < wanted; i++) {
             ScoreDoc sd = top.scoreDocs[i];
             // the document JSON goes to the answer as it is: reading it into a document costs more than the search
-            String name = DocValuesReader.sorted(reader, MetricFields.NAME_SORT, sd.doc);
+            String name = names.get(i - q.offset());
             byte[] helpBytes = DocValuesReader.binary(reader, MetricFields.HELP_TEXT, sd.doc);
             String help = helpBytes == null ? "" : new String(helpBytes, java.nio.charset.StandardCharsets.UTF_8);
             byte[] source = DocValuesReader.binary(reader, MetricFields.SOURCE, sd.doc);
             index.codec().checkWellFormed(source);
             float score = sd instanceof FieldDoc fd && fd.fields.length > 0 && fd.fields[0] instanceof Float f ? f : sd.score;
             Map<String, String> marks = q.highlight() ? highlighter.highlight(name, help, built.nameWords(), built.helpWords()) : null;
-            hits.add(new SearchHit(name, source, Float.isNaN(score) ? 0f : score, marks));
+            String match = nearby.isEmpty() ? null
+                    : nearby.containsKey(name) ? (lexical.contains(name) ? HYBRID : SEMANTIC) : LEXICAL;
+            hits.add(new SearchHit(name, source, Float.isNaN(score) ? 0f : score, marks, match));
         }
-        return new SearchPage(hits, top.totalHits.value, facets);
+        return new SearchPage(hits, top.totalHits.value, facets, nearby.isEmpty() ? LEXICAL : HYBRID);
+    }
+
+    /** Which of these metrics the query's words match (the others were found by meaning alone). */
+    private static Set<String> lexicalMatches(IndexSearcher searcher, Query lexical, List<String> names) throws IOException {
+        if (names.isEmpty()) {
+            return Set.of();
+        }
+        List<BytesRef> ids = new ArrayList<>(names.size());
+        names.forEach(n -> ids.add(new BytesRef(n)));
+        Query onPage = new BooleanQuery.Builder()
+                .add(lexical, BooleanClause.Occur.MUST)
+                .add(new TermInSetQuery(MetricFields.ID, ids), BooleanClause.Occur.FILTER)
+                .build();
+        Set<String> out = new HashSet<>();
+        for (ScoreDoc sd : searcher.search(onPage, names.size()).scoreDocs) {
+            out.add(DocValuesReader.sorted(searcher.getIndexReader(), MetricFields.NAME_SORT, sd.doc));
+        }
+        return out;
     }
 }

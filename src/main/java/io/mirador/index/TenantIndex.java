@@ -13,6 +13,7 @@ import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
@@ -356,6 +357,37 @@ public final class TenantIndex implements AutoCloseable {
                     codec.decode(DocValuesReader.binary(searcher.getIndexReader(), MetricFields.SOURCE, doc))));
             return out;
         });
+    }
+
+    /**
+     * Metric id to the hash of its text ({@link MetricFields#TEXT_HASH}), for every committed document; an empty hash
+     * for a document written before hashes were kept.
+     */
+    public Map<String, BytesRef> textHashes() {
+        return withSearcher(searcher -> {
+            Map<String, BytesRef> out = new HashMap<>();
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                SortedDocValues names = leaf.reader().getSortedDocValues(MetricFields.NAME_SORT);
+                BinaryDocValues hashes = leaf.reader().getBinaryDocValues(MetricFields.TEXT_HASH);
+                Bits live = leaf.reader().getLiveDocs();
+                if (names == null) {
+                    continue;
+                }
+                for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+                    if ((live == null || live.get(doc)) && names.advanceExact(doc)) {
+                        BytesRef hash = hashes != null && hashes.advanceExact(doc)
+                                ? BytesRef.deepCopyOf(hashes.binaryValue()) : new BytesRef();
+                        out.put(names.lookupOrd(names.ordValue()).utf8ToString(), hash);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The version of the last commit searches see: it changes with every commit that changed the index. */
+    public long version() {
+        return withSearcher(searcher -> searcher.getIndexReader() instanceof DirectoryReader r ? r.getVersion() : 0L);
     }
 
     /** The ids, of these, that no committed document has (in their order). */

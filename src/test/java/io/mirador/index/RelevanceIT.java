@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.testing.Mirador;
 import io.mirador.testing.NodeExporter;
 import io.mirador.testing.Prometheus;
+import io.mirador.testing.RedisExporter;
+import io.mirador.testing.ServiceProcess;
+import io.mirador.testing.Waits;
 import io.mirador.testing.VictoriaMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +20,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,39 +31,63 @@ import java.util.function.Function;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Relevance on real exporters' metrics: a real Prometheus scraping a real node exporter and itself is the
- * tenant's source; the queries of {@code relevance/queries.tsv} must find their metric in the top 5
- * (hit@5 at least 0.95, mean reciprocal rank at least 0.85). The same queries run against two baselines
- * on the same names: substring match over names (Grafana's client-side filter) and the source's regex
- * name lookup (VictoriaMetrics, {@code __name__=~"(?i).*word.*"}); the table goes to
- * {@code target/relevance-report.txt}.
+ * Relevance on real exporters' metrics: a real Prometheus scraping a real node exporter, itself, a real
+ * VictoriaMetrics and a real Redis exporter is the tenant's source. Two sets: the keyword queries of
+ * {@code relevance/queries.tsv} (names, words, prefixes, typos, help words, units, labels) must find their metric in
+ * the top 5 (hit@5 at least 0.95, mean reciprocal rank at least 0.90); the questions in plain words of
+ * {@code relevance/questions.tsv} (paraphrases, synonyms, questions, few of whose words the answer has) are answered
+ * by meaning (semantic search). Both run against two baselines on the same names: substring match over names
+ * (Grafana's client-side filter) and the source's regex name lookup (VictoriaMetrics, {@code __name__=~"(?i).*word.*"});
+ * the tables go to {@code target/relevance-report.txt}.
  */
 class RelevanceIT {
 
     static final int TOP = 5;
+    static final Path REPORT = Path.of("target", "relevance-report.txt");
+    /** What the questions in plain words reach today; the goal is 0.90 and 0.75. */
+    static final double QUESTIONS_HIT_AT_5 = 0.25;
+    static final double QUESTIONS_MRR = 0.15;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dir;
     static NodeExporter node;
+    static RedisExporter redis;
     static Prometheus prometheus;
     static VictoriaMetrics vm;
     static Mirador mirador;
     static List<String> names;
 
-    record Case(String query, String expected, String kind) {
+    /** A query, the metrics any of which answers it, and its kind. */
+    record Case(String query, List<String> expected, String kind) {
+    }
+
+    /** hit@5 and MRR of one engine over a set of cases. */
+    record Score(double hitAt5, double mrr) {
     }
 
     @BeforeAll
     static void start() throws Exception {
+        Files.deleteIfExists(REPORT);
         node = NodeExporter.start(dir);
-        prometheus = Prometheus.start(dir, node);
+        redis = RedisExporter.start(dir);
         vm = VictoriaMetrics.start(dir);
+        // VictoriaMetrics' own metrics appear with its first requests: these import and flush make them
         vm.importPrometheus(node.scrape(), "job=node", "instance=" + node.address());
+        prometheus = Prometheus.start(dir, Map.of("victoriametrics", "127.0.0.1:" + vm.port(), "redis", redis.address()),
+                node);
+        Waits.until(Duration.ofSeconds(60), "Prometheus to scrape VictoriaMetrics and the Redis exporter", () ->
+                prometheusHas("vm_rows") && prometheusHas("redis_up"));
         vm.importPrometheus(prometheus.scrape(), "job=prometheus");
+        vm.importPrometheus(ServiceProcess.get("http://127.0.0.1:" + vm.port() + "/metrics").body(), "job=victoriametrics");
+        vm.importPrometheus(ServiceProcess.get(redis.url() + "/metrics").body(), "job=redis");
         names = strings(JSON.readTree(vm.get("/api/v1/label/__name__/values").body()).get("data"));
         mirador = Mirador.start(Mirador.settings(prometheus.url(), dir.resolve("mirador")));
         mirador.syncNow(true);
+        Waits.until(Duration.ofSeconds(120), "every metric to be embedded", () -> {
+            JsonNode waiting = mirador.state().get("embeddings_waiting");
+            return waiting != null && waiting.asInt() == 0;
+        });
     }
 
     @AfterAll
@@ -67,30 +95,51 @@ class RelevanceIT {
         mirador.close();
         vm.close();
         prometheus.close();
+        redis.close();
         node.close();
+    }
+
+    private static boolean prometheusHas(String metric) {
+        return ServiceProcess.get(prometheus.url() + "/api/v1/label/__name__/values").body().contains("\"" + metric);
     }
 
     @Test
     void should_rank_the_expected_metric_in_the_top_5() throws IOException {
-        // a machine may lack some collectors' metrics (no filesystem seen in a container, say): those cases
-        // do not apply here and are listed, not counted
+        // when
+        Map<String, Score> scores = evaluate("keyword queries", cases("/relevance/queries.tsv"), 60);
+        Map<String, Score> questions = evaluate("questions in plain words", cases("/relevance/questions.tsv"), 80);
+
+        // then
+        String report = Files.readString(REPORT);
+        assertThat(scores.get("mirador").hitAt5()).as("keyword hit@5\n%s", report).isGreaterThanOrEqualTo(0.95);
+        assertThat(scores.get("mirador").mrr()).as("keyword MRR\n%s", report).isGreaterThanOrEqualTo(0.90);
+        assertThat(questions.get("mirador").hitAt5()).as("questions hit@5\n%s", report)
+                .isGreaterThanOrEqualTo(QUESTIONS_HIT_AT_5);
+        assertThat(questions.get("mirador").mrr()).as("questions MRR\n%s", report).isGreaterThanOrEqualTo(QUESTIONS_MRR);
+    }
+
+    /**
+     * Runs a set of cases against the catalog and the baselines, appends its table (per kind and overall, the catalog's
+     * misses) to the report, and answers each engine's overall score. A case whose metric this machine does not have
+     * (no filesystem seen in a container, say) is listed, not counted.
+     */
+    private static Map<String, Score> evaluate(String set, List<Case> all, int atLeast) throws IOException {
         List<Case> cases = new ArrayList<>();
         List<String> notHere = new ArrayList<>();
-        for (Case c : cases()) {
+        for (Case c : all) {
             if (rankOf(names, c.expected()) > 0) {
                 cases.add(c);
             } else {
-                notHere.add(c.query() + " (" + c.expected() + ")");
+                notHere.add(c.query() + " (" + String.join("|", c.expected()) + ")");
             }
         }
-        assertThat(cases).hasSizeGreaterThanOrEqualTo(60);
+        assertThat(cases).as("cases of %s this machine has the metrics of", set).hasSizeGreaterThanOrEqualTo(atLeast);
 
         Map<String, Function<String, List<String>>> engines = new LinkedHashMap<>();
         engines.put("mirador", RelevanceIT::mirador);
         engines.put("substring", RelevanceIT::substring);
         engines.put("vm-regex", RelevanceIT::regex);
 
-        StringBuilder report = new StringBuilder();
         Map<String, double[]> totals = new LinkedHashMap<>();
         List<String> misses = new ArrayList<>();
         Map<String, Map<String, double[]>> byKind = new LinkedHashMap<>();
@@ -107,10 +156,11 @@ class RelevanceIT {
                     acc[2]++;
                 }
                 if (engine.getKey().equals("mirador") && (rank < 1 || rank > TOP)) {
-                    misses.add(c.query() + " -> expected " + c.expected() + ", got " + ranked);
+                    misses.add(c.query() + " -> expected " + String.join("|", c.expected()) + ", got " + ranked);
                 }
             }
         }
+        StringBuilder report = new StringBuilder(set).append('\n');
         report.append(String.format("%-10s %-6s %-22s %-22s %-22s%n", "kind", "cases", "mirador hit@5 / MRR",
                 "substring hit@5 / MRR", "vm-regex hit@5 / MRR"));
         for (Map.Entry<String, Map<String, double[]>> kind : byKind.entrySet()) {
@@ -121,14 +171,13 @@ class RelevanceIT {
         if (!notHere.isEmpty()) {
             report.append("not counted, the metric does not exist on this machine:\n  ").append(String.join("\n  ", notHere)).append('\n');
         }
-        Path out = Path.of("target", "relevance-report.txt");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report.toString());
+        Files.createDirectories(REPORT.getParent());
+        Files.writeString(REPORT, report.append('\n').toString(), StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         System.out.println(report);
-
-        double[] ours = totals.get("mirador");
-        assertThat(ours[0] / ours[2]).as("hit@5\n%s", report).isGreaterThanOrEqualTo(0.95);
-        assertThat(ours[1] / ours[2]).as("MRR\n%s", report).isGreaterThanOrEqualTo(0.85);
+        Map<String, Score> out = new LinkedHashMap<>();
+        totals.forEach((engine, t) -> out.put(engine, new Score(t[0] / t[2], t[1] / t[2])));
+        return out;
     }
 
     private static String row(String label, Map<String, double[]> engines) {
@@ -139,13 +188,17 @@ class RelevanceIT {
         return sb.append('\n').toString();
     }
 
-    /** 1-based rank of the expected metric, or of a part of its family for engines that list series names; 0 if absent. */
-    static int rankOf(List<String> ranked, String expected) {
+    /**
+     * 1-based rank of the first of the expected metrics, or of a part of its family for engines that list series names;
+     * 0 if absent.
+     */
+    static int rankOf(List<String> ranked, List<String> expected) {
         for (int i = 0; i < ranked.size(); i++) {
             String name = ranked.get(i);
-            if (name.equals(expected) || name.equals(expected + "_bucket") || name.equals(expected + "_count")
-                    || name.equals(expected + "_sum")) {
-                return i + 1;
+            for (String e : expected) {
+                if (name.equals(e) || name.equals(e + "_bucket") || name.equals(e + "_count") || name.equals(e + "_sum")) {
+                    return i + 1;
+                }
             }
         }
         return 0;
@@ -190,15 +243,15 @@ class RelevanceIT {
         return out;
     }
 
-    static List<Case> cases() throws IOException {
-        try (InputStream in = RelevanceIT.class.getResourceAsStream("/relevance/queries.tsv")) {
+    static List<Case> cases(String resource) throws IOException {
+        try (InputStream in = RelevanceIT.class.getResourceAsStream(resource)) {
             List<Case> out = new ArrayList<>();
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
                 }
                 String[] f = line.split("\t");
-                out.add(new Case(f[0], f[1], f[2]));
+                out.add(new Case(f[0], List.of(f[1].split("\\|")), f[2]));
             }
             return out;
         }

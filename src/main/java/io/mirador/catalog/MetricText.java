@@ -1,0 +1,49 @@
+package io.mirador.catalog;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * What a metric says about itself in words, for semantic search: the words of its name (split on {@code _ : .} and
+ * camelCase), its help text and its unit. Its hash tells whether a metric's text changed since it was embedded.
+ */
+public final class MetricText {
+
+    private static final int HASH_BYTES = 16;
+    private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
+    private static final Pattern SEPARATORS = Pattern.compile("[_:.]+");
+
+    private MetricText() {
+    }
+
+    public static String of(MetricDocument doc) {
+        StringBuilder text = new StringBuilder(nameWords(doc.name()));
+        if (!doc.help().isBlank()) {
+            text.append(": ").append(doc.help().strip());
+        }
+        if (!doc.unit().isBlank() && !text.toString().toLowerCase(Locale.ROOT).contains(doc.unit().toLowerCase(Locale.ROOT))) {
+            text.append(" (").append(doc.unit()).append(')');
+        }
+        return text.toString();
+    }
+
+    /** {@code node_memory_MemAvailable_bytes} -> {@code node memory mem available bytes}. */
+    public static String nameWords(String name) {
+        String spaced = SEPARATORS.matcher(CAMEL.matcher(name).replaceAll("$1 $2")).replaceAll(" ");
+        return spaced.strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** A short digest of {@code text}: equal texts, equal hashes. */
+    public static byte[] hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Arrays.copyOf(digest, HASH_BYTES);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.mirador.semantic;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The embedding model, in process and offline: quantized all-MiniLM-L6-v2 (384 dimensions, mean pooling, unit
+ * vectors) on ONNX Runtime, one intra-op thread per call so that embedding never takes both cores from searches.
+ * ONNX Runtime's and the tokenizer's native libraries are unpacked once under the data directory, not in the
+ * temporary directory on every start. Thread-safe.
+ */
+public final class Embedder implements AutoCloseable {
+
+    public static final int DIMENSIONS = 384;
+    private static final Logger LOG = LoggerFactory.getLogger(Embedder.class);
+    private static final String MODEL = "all-minilm-l6-v2-q.onnx";
+    private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
+    private static final String ORT_VERSION = "1.20.0";
+
+    private final OrtSession session;
+    private final Model model;
+
+    private Embedder(OrtSession session, Model model) {
+        this.session = session;
+        this.model = model;
+    }
+
+    /** Loads the model, unpacking the native libraries it needs under {@code dataDir/native} the first time. */
+    public static Embedder load(Path dataDir) {
+        long start = System.nanoTime();
+        Path natives = dataDir.resolve("native");
+        unpackOnnxRuntime(natives.resolve("onnxruntime-" + ORT_VERSION));
+        System.setProperty("DJL_CACHE_DIR", natives.resolve("djl").toString());
+        try (InputStream modelBytes = resource(MODEL); InputStream tokenizer = resource(TOKENIZER)) {
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            options.setIntraOpNumThreads(1);
+            options.setInterOpNumThreads(1);
+            OrtSession session = env.createSession(modelBytes.readAllBytes(), options);
+            Model model = new Model(new OnnxBertBiEncoder(env, session, tokenizer, PoolingMode.MEAN));
+            LOG.info("embedding model all-MiniLM-L6-v2 (quantized, {} dimensions) loaded in {} ms", DIMENSIONS,
+                    (System.nanoTime() - start) / 1_000_000);
+            return new Embedder(session, model);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the embedding model", e);
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot load the embedding model: " + e.getMessage(), e);
+        }
+    }
+
+    /** The unit vector of {@code text}. */
+    public float[] embed(String text) {
+        return model.embed(text).content().vector();
+    }
+
+    /** The unit vectors of {@code texts}, in order, on the calling thread. */
+    public List<float[]> embedAll(List<String> texts) {
+        List<TextSegment> segments = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            segments.add(TextSegment.from(t));
+        }
+        List<float[]> out = new ArrayList<>(texts.size());
+        for (Embedding e : model.embedAll(segments).content()) {
+            out.add(e.vector());
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.warn("closing the embedding model: {}", e.getMessage());
+        }
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = Embedder.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new IllegalStateException("the embedding model's " + name + " is not on the class path");
+        }
+        return in;
+    }
+
+    /**
+     * Copies ONNX Runtime's native libraries for this platform into {@code dir} (once) and points ONNX Runtime at it;
+     * left to itself it unpacks them into a new temporary directory on every start.
+     */
+    private static void unpackOnnxRuntime(Path dir) {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        if (!os.contains("linux")) {
+            return; // elsewhere ONNX Runtime unpacks them itself
+        }
+        String platform = "linux-" + (arch.equals("aarch64") || arch.equals("arm64") ? "aarch64" : "x64");
+        try {
+            Files.createDirectories(dir);
+            for (String lib : List.of("libonnxruntime.so", "libonnxruntime4j_jni.so")) {
+                Path target = dir.resolve(lib);
+                if (Files.exists(target)) {
+                    continue;
+                }
+                try (InputStream in = resource("ai/onnxruntime/native/" + platform + "/" + lib)) {
+                    Path part = dir.resolve(lib + ".part");
+                    Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            System.setProperty("onnxruntime.native.path", dir.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpack ONNX Runtime's native libraries into " + dir, e);
+        }
+    }
+
+    /** The model on the calling thread (langchain4j's default spreads batches over a pool sized to the CPUs). */
+    private static final class Model extends AbstractInProcessEmbeddingModel {
+
+        private final OnnxBertBiEncoder encoder;
+
+        Model(OnnxBertBiEncoder encoder) {
+            super(Runnable::run);
+            this.encoder = encoder;
+        }
+
+        @Override
+        protected OnnxBertBiEncoder model() {
+            return encoder;
+        }
+
+        @Override
+        protected Integer knownDimension() {
+            return DIMENSIONS;
+        }
+    }
+}

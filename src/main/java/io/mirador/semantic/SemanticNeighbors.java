@@ -1,0 +1,59 @@
+package io.mirador.semantic;
+
+import io.mirador.index.NearMetrics;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The metrics nearest a query's meaning: the query embedded (recent queries' vectors are kept), then the tenant's
+ * vector index asked for its nearest metrics, more than a page shows (approximate search misses some of the exact
+ * top 10 when asked for 10, none seen when asked for 50), above a similarity floor.
+ */
+public final class SemanticNeighbors implements NearMetrics {
+
+    private static final int QUERIES_KEPT = 2_000;
+
+    private final LoadingEmbedder model;
+    private final MetricVectors vectors;
+    private final int neighbors;
+    private final float floor;
+    private final Map<String, float[]> recent = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+            return size() > QUERIES_KEPT;
+        }
+    });
+
+    /**
+     * @param neighbors how many nearest metrics to ask for
+     * @param floor     the lowest cosine similarity that counts as near
+     */
+    public SemanticNeighbors(LoadingEmbedder model, MetricVectors vectors, int neighbors, float floor) {
+        this.model = model;
+        this.vectors = vectors;
+        this.neighbors = neighbors;
+        this.floor = floor;
+    }
+
+    @Override
+    public Map<String, Float> near(String tenantId, String text) {
+        Embedder embedder = model.ready().orElse(null);
+        if (embedder == null) {
+            return Map.of();
+        }
+        TenantVectors tenant = vectors.of(tenantId);
+        float[] query = recent.get(text);
+        if (query == null) {
+            query = embedder.embed(text);
+            recent.put(text, query);
+        }
+        Map<String, Float> out = new LinkedHashMap<>();
+        for (TenantVectors.Neighbor n : tenant.nearest(query, neighbors, floor)) {
+            // 0 at the floor, 1 for the same meaning
+            out.put(n.id(), (n.similarity() - floor) / (1 - floor));
+        }
+        return out;
+    }
+}

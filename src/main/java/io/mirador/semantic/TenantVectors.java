@@ -1,0 +1,176 @@
+package io.mirador.semantic;
+
+import org.apache.lucene.document.BinaryDocValuesField;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One tenant's metric vectors, in a Lucene index of their own beside the tenant's catalog index: per metric, its id,
+ * the hash of the text it was embedded from, and its vector (HNSW, cosine). Kept apart so that a sync, which rewrites
+ * catalog documents, never rebuilds vectors: they change only when a metric's text does.
+ */
+public final class TenantVectors implements AutoCloseable {
+
+    private static final String ID = "id";
+    private static final String HASH = "hash";
+    private static final String VECTOR = "vector";
+
+    /** A metric near a query, with its cosine similarity. */
+    public record Neighbor(String id, float similarity) {
+    }
+
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+
+    private TenantVectors(IndexWriter writer) throws IOException {
+        this.writer = writer;
+        this.searchers = new SearcherManager(writer, null);
+    }
+
+    public static TenantVectors open(Path dir) {
+        try {
+            IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+            return new TenantVectors(new IndexWriter(FSDirectory.open(dir), config));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the vector index " + dir, e);
+        }
+    }
+
+    /** Metric id to the hash of the text its vector was made from, as committed. */
+    public Map<String, BytesRef> hashes() {
+        return withSearcher(searcher -> {
+            Map<String, BytesRef> out = new HashMap<>();
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                SortedDocValues ids = leaf.reader().getSortedDocValues(ID);
+                BinaryDocValues hashes = leaf.reader().getBinaryDocValues(HASH);
+                Bits live = leaf.reader().getLiveDocs();
+                if (ids == null || hashes == null) {
+                    continue;
+                }
+                for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+                    if ((live == null || live.get(doc)) && ids.advanceExact(doc) && hashes.advanceExact(doc)) {
+                        out.put(ids.lookupOrd(ids.ordValue()).utf8ToString(), BytesRef.deepCopyOf(hashes.binaryValue()));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    public void put(String id, byte[] hash, float[] vector) {
+        Document doc = new Document();
+        doc.add(new StringField(ID, id, Field.Store.NO));
+        doc.add(new SortedDocValuesField(ID, new BytesRef(id)));
+        doc.add(new BinaryDocValuesField(HASH, new BytesRef(hash)));
+        doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.COSINE));
+        try {
+            writer.updateDocument(new Term(ID, id), doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a vector", e);
+        }
+    }
+
+    public void delete(Collection<String> ids) {
+        try {
+            for (String id : ids) {
+                writer.deleteDocuments(new Term(ID, id));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete vectors", e);
+        }
+    }
+
+    /** Makes what was put and deleted durable and visible to {@link #nearest}. */
+    public void commit() {
+        try {
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot commit the vector index", e);
+        }
+    }
+
+    /** The {@code k} metrics nearest {@code query} (approximately), with a cosine similarity of at least {@code floor}. */
+    public List<Neighbor> nearest(float[] query, int k, float floor) {
+        return withSearcher(searcher -> {
+            TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, query, k), k);
+            List<Neighbor> out = new ArrayList<>(top.scoreDocs.length);
+            for (ScoreDoc sd : top.scoreDocs) {
+                // Lucene scores cosine as (1 + cos) / 2
+                float cosine = 2 * sd.score - 1;
+                if (cosine >= floor) {
+                    out.add(new Neighbor(id(searcher, sd.doc), cosine));
+                }
+            }
+            return out;
+        });
+    }
+
+    public int count() {
+        return withSearcher(searcher -> searcher.getIndexReader().numDocs());
+    }
+
+    private static String id(IndexSearcher searcher, int doc) throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
+        SortedDocValues ids = leaf.reader().getSortedDocValues(ID);
+        if (ids == null || !ids.advanceExact(doc - leaf.docBase)) {
+            throw new IllegalStateException("a vector without its metric id");
+        }
+        return ids.lookupOrd(ids.ordValue()).utf8ToString();
+    }
+
+    private interface Work<T> {
+        T apply(IndexSearcher searcher) throws IOException;
+    }
+
+    private <T> T withSearcher(Work<T> work) {
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                return work.apply(searcher);
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the vector index", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            searchers.close();
+            writer.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the vector index", e);
+        }
+    }
+}

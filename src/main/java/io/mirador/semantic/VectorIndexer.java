@@ -1,0 +1,124 @@
+package io.mirador.semantic;
+
+import io.mirador.catalog.MetricDocument;
+import io.mirador.catalog.MetricText;
+import io.mirador.index.TenantIndex;
+import io.mirador.index.TenantIndexes;
+import io.mirador.tenant.Tenant;
+import io.mirador.tenant.Tenants;
+import org.apache.lucene.util.BytesRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Embeds the metrics whose text changed, after the syncs have committed them: each step (the {@code semantic-embed}
+ * route) compares every tenant's committed documents (text hashes) with its vectors, embeds what is new or changed
+ * in batches for at most a time budget, removes the vectors of metrics gone, and commits. A sync never waits for
+ * it; a restart or a full sync of unchanged metrics finds nothing to embed, as the vectors and their text hashes are
+ * on disk. Searches use the vectors there are.
+ */
+public final class VectorIndexer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VectorIndexer.class);
+    private static final int BATCH = 32;
+
+    private final Tenants tenants;
+    private final TenantIndexes indexes;
+    private final MetricVectors vectors;
+    private final LoadingEmbedder model;
+    private final Duration budget;
+    private record Counted(long version, int waiting) {
+    }
+
+    private final Map<String, Counted> waiting = new ConcurrentHashMap<>();
+    /** The catalog index version each tenant's vectors were last brought up to, with nothing left waiting. */
+    private final Map<String, Long> upTo = new ConcurrentHashMap<>();
+
+    /** @param budget how long one step may embed before it gives the thread back (the rest waits for the next step) */
+    public VectorIndexer(Tenants tenants, TenantIndexes indexes, MetricVectors vectors, LoadingEmbedder model, Duration budget) {
+        this.tenants = tenants;
+        this.indexes = indexes;
+        this.vectors = vectors;
+        this.model = model;
+        this.budget = budget;
+    }
+
+    /** One step: brings each tenant's vectors towards its catalog, within the time budget. */
+    public void catchUp() {
+        Embedder embedder = model == null ? null : model.ready().orElse(null);
+        if (embedder == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + budget.toNanos();
+        for (Tenant t : tenants.all()) {
+            catchUp(t.id(), embedder, deadline);
+        }
+    }
+
+    /**
+     * Metrics of the tenant whose text waits to be embedded, as the last step counted them; null while the tenant's
+     * last commit has not been counted yet (the model still loads, or the step has not run since).
+     */
+    public Integer waiting(String tenantId) {
+        Counted c = waiting.get(tenantId);
+        return c == null || c.version() != indexes.of(tenantId).version() ? null : c.waiting();
+    }
+
+    private void catchUp(String tenantId, Embedder embedder, long deadline) {
+        TenantIndex index = indexes.of(tenantId);
+        long version = index.version();
+        if (upTo.getOrDefault(tenantId, -1L) == version) {
+            return;
+        }
+        TenantVectors tenantVectors = vectors.of(tenantId);
+        Map<String, BytesRef> wanted = index.textHashes();
+        Map<String, BytesRef> have = tenantVectors.hashes();
+        List<String> gone = new ArrayList<>();
+        for (String id : have.keySet()) {
+            if (!wanted.containsKey(id)) {
+                gone.add(id);
+            }
+        }
+        List<String> todo = new ArrayList<>();
+        wanted.forEach((id, hash) -> {
+            if (hash.length == 0 || !hash.equals(have.get(id))) {
+                todo.add(id);
+            }
+        });
+        tenantVectors.delete(gone);
+        int done = 0;
+        long started = System.nanoTime();
+        for (int at = 0; at < todo.size() && System.nanoTime() < deadline; at += BATCH) {
+            List<String> ids = todo.subList(at, Math.min(todo.size(), at + BATCH));
+            Map<String, MetricDocument> docs = index.committed(ids);
+            List<String> texts = new ArrayList<>(docs.size());
+            List<MetricDocument> order = new ArrayList<>(docs.values());
+            for (MetricDocument d : order) {
+                texts.add(MetricText.of(d));
+            }
+            List<float[]> embedded = embedder.embedAll(texts);
+            for (int i = 0; i < order.size(); i++) {
+                tenantVectors.put(order.get(i).id(), MetricText.hash(texts.get(i)), embedded.get(i));
+            }
+            done += ids.size();
+        }
+        if (done > 0 || !gone.isEmpty()) {
+            tenantVectors.commit();
+        }
+        int left = todo.size() - done;
+        waiting.put(tenantId, new Counted(version, left));
+        if (left == 0) {
+            upTo.put(tenantId, version);
+        }
+        if (done > 0) {
+            LOG.info("embedded {} metrics of tenant {} in {} ms; {} wait", done, tenantId,
+                    (System.nanoTime() - started) / 1_000_000, left);
+        }
+    }
+}
