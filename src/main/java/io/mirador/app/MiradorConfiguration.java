@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
 import io.mirador.sync.CaughtFailure;
 import io.mirador.sync.DocumentBatches;
 import io.mirador.state.FileSyncStateStore;
+import io.mirador.semantic.Embedder;
 import io.mirador.semantic.LoadingEmbedder;
 import io.mirador.semantic.MetricVectors;
 import io.mirador.semantic.SemanticNeighbors;
+import io.mirador.semantic.Synonyms;
 import io.mirador.semantic.VectorIndexer;
 import io.mirador.sync.SourceChanges;
 import io.mirador.sync.SourceScan;
@@ -271,17 +273,38 @@ public final class MiradorConfiguration implements CamelConfiguration {
             semanticOn = enabled;
             MetricVectors vectors = new MetricVectors(tenants, dataDir);
             closeAfterStore.add(vectors);
-            LoadingEmbedder model = enabled ? LoadingEmbedder.start(dataDir) : null;
+            Embedder.Choice choice = Embedder.Choice.of(settings.text("mirador.search.semantic.model"));
+            LoadingEmbedder model = enabled ? LoadingEmbedder.start(dataDir, choice) : null;
             if (model != null) {
                 closeAfterStore.add(model);
             }
-            vectorIndexer = new VectorIndexer(tenants, indexes, vectors, model, settings.duration(
+            Synonyms synonyms = vocabulary(settings.text("mirador.search.semantic.vocabulary"));
+            vectorIndexer = new VectorIndexer(tenants, indexes, vectors, model, synonyms, settings.duration(
                     "mirador.search.semantic.embed-budget", Duration.ofMillis(10), Duration.ofMinutes(10)));
             registry.bind("vectorIndexer", vectorIndexer);
-            near = enabled ? new SemanticNeighbors(model, vectors,
+            near = enabled ? new SemanticNeighbors(model, synonyms, vectors,
                     settings.integer("mirador.search.semantic.neighbors", 1, 1000),
                     (float) settings.share("mirador.search.semantic.floor")) : NearMetrics.NONE;
             semanticWeight = (float) settings.share("mirador.search.semantic.weight");
+        }
+
+        /** The observability vocabulary named by {@code mirador.search.semantic.vocabulary}: a file, or classpath:. */
+        private static Synonyms vocabulary(String location) {
+            String origin = "mirador.search.semantic.vocabulary (" + location + ")";
+            try {
+                if (location.startsWith("classpath:")) {
+                    try (var in = MiradorConfiguration.class.getClassLoader()
+                            .getResourceAsStream(location.substring("classpath:".length()))) {
+                        if (in == null) {
+                            throw new IllegalArgumentException(origin + ": no such resource");
+                        }
+                        return Synonyms.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), origin);
+                    }
+                }
+                return Synonyms.parse(java.nio.file.Files.readString(Path.of(location)), origin);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(origin + " cannot be read: " + e.getMessage(), e);
+            }
         }
 
         /** Sync bookkeeping, schedule, removal guard, retry policy's config, meters, shutdown order. */

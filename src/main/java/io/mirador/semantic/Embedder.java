@@ -31,34 +31,74 @@ public final class Embedder implements AutoCloseable {
 
     public static final int DIMENSIONS = 384;
     private static final Logger LOG = LoggerFactory.getLogger(Embedder.class);
-    private static final String MODEL = "all-minilm-l6-v2-q.onnx";
-    private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
     private static final String ORT_VERSION = "1.20.0";
+
+    /** The models on offer, both quantized, 384 dimensions, in the jar. */
+    public enum Choice {
+        /** all-MiniLM-L6-v2: 6 layers, mean pooling. */
+        ALL_MINILM_L6_V2("all-minilm-l6-v2-q", PoolingMode.MEAN, ""),
+        /** bge-small-en-v1.5: 12 layers, CLS pooling, questions asked with the instruction it was trained with. */
+        BGE_SMALL_EN_V1_5("bge-small-en-v1.5-q", PoolingMode.CLS, "Represent this sentence for searching relevant passages: ");
+
+        private final String file;
+        private final PoolingMode pooling;
+        private final String queryPrefix;
+
+        Choice(String file, PoolingMode pooling, String queryPrefix) {
+            this.file = file;
+            this.pooling = pooling;
+            this.queryPrefix = queryPrefix;
+        }
+
+        /** The setting's name of the model. */
+        public String id() {
+            return file;
+        }
+
+        /** @throws IllegalArgumentException naming the models on offer */
+        public static Choice of(String id) {
+            for (Choice c : values()) {
+                if (c.file.equals(id)) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("mirador.search.semantic.model must be all-minilm-l6-v2-q or"
+                    + " bge-small-en-v1.5-q, was '" + id + "'");
+        }
+    }
 
     private final OrtSession session;
     private final Model model;
+    private final Choice choice;
 
-    private Embedder(OrtSession session, Model model) {
+    private Embedder(OrtSession session, Model model, Choice choice) {
         this.session = session;
         this.model = model;
+        this.choice = choice;
+    }
+
+    /** Loads all-MiniLM-L6-v2 (see {@link #load(Path, Choice)}). */
+    public static Embedder load(Path dataDir) {
+        return load(dataDir, Choice.ALL_MINILM_L6_V2);
     }
 
     /** Loads the model, unpacking the native libraries it needs under {@code dataDir/native} the first time. */
-    public static Embedder load(Path dataDir) {
+    public static Embedder load(Path dataDir, Choice choice) {
         long start = System.nanoTime();
         Path natives = dataDir.resolve("native");
         unpackOnnxRuntime(natives.resolve("onnxruntime-" + ORT_VERSION));
         System.setProperty("DJL_CACHE_DIR", natives.resolve("djl").toString());
-        try (InputStream modelBytes = resource(MODEL); InputStream tokenizer = resource(TOKENIZER)) {
+        try (InputStream modelBytes = resource(choice.file + ".onnx");
+             InputStream tokenizer = resource(choice.file + "-tokenizer.json")) {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
             OrtSession session = env.createSession(modelBytes.readAllBytes(), options);
-            Model model = new Model(new OnnxBertBiEncoder(env, session, tokenizer, PoolingMode.MEAN));
-            LOG.info("embedding model all-MiniLM-L6-v2 (quantized, {} dimensions) loaded in {} ms", DIMENSIONS,
+            Model model = new Model(new OnnxBertBiEncoder(env, session, tokenizer, choice.pooling));
+            LOG.info("embedding model {} (quantized, {} dimensions) loaded in {} ms", choice.file, DIMENSIONS,
                     (System.nanoTime() - start) / 1_000_000);
-            return new Embedder(session, model);
+            return new Embedder(session, model, choice);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the embedding model", e);
         } catch (OrtException e) {
@@ -66,9 +106,18 @@ public final class Embedder implements AutoCloseable {
         }
     }
 
-    /** The unit vector of {@code text}. */
+    /** The unit vector of {@code text}, a metric's. */
     public float[] embed(String text) {
         return model.embed(text).content().vector();
+    }
+
+    /** The unit vector of a question (asked as the model was trained to be asked). */
+    public float[] embedQuery(String question) {
+        return embed(choice.queryPrefix + question);
+    }
+
+    public Choice choice() {
+        return choice;
     }
 
     /** The unit vectors of {@code texts}, in order, on the calling thread. */

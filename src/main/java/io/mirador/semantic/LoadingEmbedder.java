@@ -18,11 +18,11 @@ public final class LoadingEmbedder implements AutoCloseable {
 
     private final CompletableFuture<Embedder> loading = new CompletableFuture<>();
 
-    public static LoadingEmbedder start(Path dataDir) {
+    public static LoadingEmbedder start(Path dataDir, Embedder.Choice choice) {
         LoadingEmbedder loader = new LoadingEmbedder();
         Thread thread = new Thread(() -> {
             try {
-                loader.loading.complete(Embedder.load(dataDir));
+                loader.loading.complete(Embedder.load(dataDir, choice));
             } catch (RuntimeException | LinkageError e) {
                 LOG.error("the embedding model cannot be loaded, search stays lexical: {}", e.toString());
                 loader.loading.completeExceptionally(e);

@@ -16,6 +16,7 @@ public final class SemanticNeighbors implements NearMetrics {
     private static final int QUERIES_KEPT = 2_000;
 
     private final LoadingEmbedder model;
+    private final Synonyms synonyms;
     private final MetricVectors vectors;
     private final int neighbors;
     private final float floor;
@@ -30,8 +31,9 @@ public final class SemanticNeighbors implements NearMetrics {
      * @param neighbors how many nearest metrics to ask for
      * @param floor     the lowest cosine similarity that counts as near
      */
-    public SemanticNeighbors(LoadingEmbedder model, MetricVectors vectors, int neighbors, float floor) {
+    public SemanticNeighbors(LoadingEmbedder model, Synonyms synonyms, MetricVectors vectors, int neighbors, float floor) {
         this.model = model;
+        this.synonyms = synonyms;
         this.vectors = vectors;
         this.neighbors = neighbors;
         this.floor = floor;
@@ -46,7 +48,7 @@ public final class SemanticNeighbors implements NearMetrics {
         TenantVectors tenant = vectors.of(tenantId);
         float[] query = recent.get(text);
         if (query == null) {
-            query = embedder.embed(text);
+            query = embedder.embedQuery(synonyms.expand(text));
             recent.put(text, query);
         }
         Map<String, Float> out = new LinkedHashMap<>();

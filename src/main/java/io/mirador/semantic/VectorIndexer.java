@@ -33,6 +33,7 @@ public final class VectorIndexer {
     private final MetricVectors vectors;
     private final LoadingEmbedder model;
     private final Duration budget;
+    private final Synonyms synonyms;
     private record Counted(long version, int waiting) {
     }
 
@@ -41,7 +42,9 @@ public final class VectorIndexer {
     private final Map<String, Long> upTo = new ConcurrentHashMap<>();
 
     /** @param budget how long one step may embed before it gives the thread back (the rest waits for the next step) */
-    public VectorIndexer(Tenants tenants, TenantIndexes indexes, MetricVectors vectors, LoadingEmbedder model, Duration budget) {
+    public VectorIndexer(Tenants tenants, TenantIndexes indexes, MetricVectors vectors, LoadingEmbedder model,
+                         Synonyms synonyms, Duration budget) {
+        this.synonyms = synonyms;
         this.tenants = tenants;
         this.indexes = indexes;
         this.vectors = vectors;
@@ -70,6 +73,15 @@ public final class VectorIndexer {
         return c == null || c.version() != indexes.of(tenantId).version() ? null : c.waiting();
     }
 
+    /** The hash a vector is kept with: its metric's text hash and the vocabulary's, so that a new vocabulary re-embeds. */
+    private byte[] withVocabulary(byte[] textHash) {
+        byte[] both = new byte[textHash.length + 32];
+        System.arraycopy(textHash, 0, both, 0, textHash.length);
+        byte[] vocabulary = synonyms.fingerprint();
+        System.arraycopy(vocabulary, 0, both, textHash.length, Math.min(32, vocabulary.length));
+        return MetricText.hash(new String(both, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
     private void catchUp(String tenantId, Embedder embedder, long deadline) {
         TenantIndex index = indexes.of(tenantId);
         long version = index.version();
@@ -87,7 +99,7 @@ public final class VectorIndexer {
         }
         List<String> todo = new ArrayList<>();
         wanted.forEach((id, hash) -> {
-            if (hash.length == 0 || !hash.equals(have.get(id))) {
+            if (hash.length == 0 || !new BytesRef(withVocabulary(BytesRef.deepCopyOf(hash).bytes)).equals(have.get(id))) {
                 todo.add(id);
             }
         });
@@ -99,12 +111,15 @@ public final class VectorIndexer {
             Map<String, MetricDocument> docs = index.committed(ids);
             List<String> texts = new ArrayList<>(docs.size());
             List<MetricDocument> order = new ArrayList<>(docs.values());
+            List<byte[]> hashes = new ArrayList<>(docs.size());
             for (MetricDocument d : order) {
-                texts.add(MetricText.of(d));
+                String text = MetricText.of(d);
+                texts.add(synonyms.expand(text));
+                hashes.add(withVocabulary(MetricText.hash(text)));
             }
             List<float[]> embedded = embedder.embedAll(texts);
             for (int i = 0; i < order.size(); i++) {
-                tenantVectors.put(order.get(i).id(), MetricText.hash(texts.get(i)), embedded.get(i));
+                tenantVectors.put(order.get(i).id(), hashes.get(i), embedded.get(i));
             }
             done += ids.size();
         }

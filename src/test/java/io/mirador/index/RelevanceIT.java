@@ -45,8 +45,8 @@ class RelevanceIT {
     static final int TOP = 5;
     static final Path REPORT = Path.of("target", "relevance-report.txt");
     /** What the questions in plain words reach today; the goal is 0.90 and 0.75. */
-    static final double QUESTIONS_HIT_AT_5 = 0.25;
-    static final double QUESTIONS_MRR = 0.15;
+    static final double QUESTIONS_HIT_AT_5 = 0.50;
+    static final double QUESTIONS_MRR = 0.33;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
