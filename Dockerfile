@@ -11,7 +11,8 @@ RUN mvn -B -q dependency:go-offline
 COPY application.properties ./
 COPY routes routes
 COPY src src
-RUN mvn -B -q -DskipTests package
+COPY bin/trim-natives bin/trim-natives
+RUN mvn -B -q -DskipTests package && bin/trim-natives target/lib
 
 FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \

@@ -280,7 +280,8 @@ public final class MiradorConfiguration implements CamelConfiguration {
             }
             Synonyms synonyms = vocabulary(settings.text("mirador.search.semantic.vocabulary"));
             vectorIndexer = new VectorIndexer(tenants, indexes, vectors, model, synonyms, settings.duration(
-                    "mirador.search.semantic.embed-budget", Duration.ofMillis(10), Duration.ofMinutes(10)));
+                    "mirador.search.semantic.embed-budget", Duration.ofMillis(10), Duration.ofMinutes(10)),
+                    () -> runs != null && !runs.runningSyncs().isEmpty());
             registry.bind("vectorIndexer", vectorIndexer);
             near = enabled ? new SemanticNeighbors(model, synonyms, vectors,
                     settings.integer("mirador.search.semantic.neighbors", 1, 1000),

@@ -88,16 +88,17 @@ public final class MetricSearch {
     }
 
     /**
-     * The metrics near the query in meaning, or none: only for free text ranked by relevance, and not when the query
-     * is one metric's exact name (it ranks first by its name, as typed).
+     * The metrics near the query in meaning, or none: only for free text of two words or more (or a phrase) ranked by
+     * relevance; one word, such as one metric's exact name, is searched by its words.
      */
     private Map<String, Float> nearby(TenantIndex index, IndexSearcher searcher, ParsedQuery parsed,
                                       MetricQueryBuilder.Built built, SearchQuery q) throws IOException {
         if (near == NearMetrics.NONE || !parsed.hasFreeText() || q.sort() != SearchQuery.SortOrder.RELEVANCE) {
             return Map.of();
         }
-        if (parsed.words().size() == 1 && parsed.phrases().isEmpty()
-                && searcher.count(new TermQuery(new Term(MetricFields.ID, parsed.words().get(0)))) > 0) {
+        // one word is a keyword (a name, a word of names, a prefix, a typo): its words find it; meaning is for phrases
+        // and questions
+        if (parsed.words().size() + parsed.phrases().size() < 2) {
             return Map.of();
         }
         List<String> words = new ArrayList<>(parsed.words());

@@ -32,6 +32,8 @@ public final class Embedder implements AutoCloseable {
     public static final int DIMENSIONS = 384;
     private static final Logger LOG = LoggerFactory.getLogger(Embedder.class);
     private static final String ORT_VERSION = "1.20.0";
+    /** Free space the data directory must have left after the native libraries are unpacked into it. */
+    private static final long ROOM_FOR_NATIVES = 256L * 1_048_576;
 
     /** The models on offer, both quantized, 384 dimensions, in the jar. */
     public enum Choice {
@@ -108,7 +110,12 @@ public final class Embedder implements AutoCloseable {
 
     /** The unit vector of {@code text}, a metric's. */
     public float[] embed(String text) {
-        return model.embed(text).content().vector();
+        return model.embed(wellFormed(text)).content().vector();
+    }
+
+    /** {@code text} with a lone UTF-16 surrogate (which the tokenizer refuses) replaced: valid Unicode only. */
+    static String wellFormed(String text) {
+        return new String(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The unit vector of a question (asked as the model was trained to be asked). */
@@ -124,7 +131,7 @@ public final class Embedder implements AutoCloseable {
     public List<float[]> embedAll(List<String> texts) {
         List<TextSegment> segments = new ArrayList<>(texts.size());
         for (String t : texts) {
-            segments.add(TextSegment.from(t));
+            segments.add(TextSegment.from(t.isBlank() ? "-" : wellFormed(t)));
         }
         List<float[]> out = new ArrayList<>(texts.size());
         for (Embedding e : model.embedAll(segments).content()) {
@@ -152,7 +159,8 @@ public final class Embedder implements AutoCloseable {
 
     /**
      * Copies ONNX Runtime's native libraries for this platform into {@code dir} (once) and points ONNX Runtime at it;
-     * left to itself it unpacks them into a new temporary directory on every start.
+     * left to itself it unpacks them into a new temporary directory on every start. A data directory without room to
+     * spare for them (they take about 17 MB) is left alone: ONNX Runtime then unpacks them itself.
      */
     private static void unpackOnnxRuntime(Path dir) {
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
@@ -161,22 +169,32 @@ public final class Embedder implements AutoCloseable {
             return; // elsewhere ONNX Runtime unpacks them itself
         }
         String platform = "linux-" + (arch.equals("aarch64") || arch.equals("arm64") ? "aarch64" : "x64");
+        List<String> libs = List.of("libonnxruntime.so", "libonnxruntime4j_jni.so");
         try {
             Files.createDirectories(dir);
-            for (String lib : List.of("libonnxruntime.so", "libonnxruntime4j_jni.so")) {
+            boolean missing = libs.stream().anyMatch(lib -> !Files.exists(dir.resolve(lib)));
+            if (missing && Files.getFileStore(dir).getUsableSpace() < ROOM_FOR_NATIVES) {
+                LOG.warn("less than {} MB free under {}: ONNX Runtime unpacks its native libraries into the temporary"
+                        + " directory instead", ROOM_FOR_NATIVES / 1_048_576, dir);
+                return;
+            }
+            for (String lib : libs) {
                 Path target = dir.resolve(lib);
                 if (Files.exists(target)) {
                     continue;
                 }
+                Path part = dir.resolve(lib + ".part");
                 try (InputStream in = resource("ai/onnxruntime/native/" + platform + "/" + lib)) {
-                    Path part = dir.resolve(lib + ".part");
                     Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
                     Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(part);
                 }
             }
             System.setProperty("onnxruntime.native.path", dir.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot unpack ONNX Runtime's native libraries into " + dir, e);
+            LOG.warn("cannot unpack ONNX Runtime's native libraries into {} ({}): it unpacks them into the temporary"
+                    + " directory instead", dir, e.getMessage());
         }
     }
 

@@ -1,6 +1,8 @@
 package io.mirador.semantic;
 
 import io.mirador.index.NearMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +16,7 @@ import java.util.Map;
 public final class SemanticNeighbors implements NearMetrics {
 
     private static final int QUERIES_KEPT = 2_000;
+    private static final Logger LOG = LoggerFactory.getLogger(SemanticNeighbors.class);
 
     private final LoadingEmbedder model;
     private final Synonyms synonyms;
@@ -48,7 +51,13 @@ public final class SemanticNeighbors implements NearMetrics {
         TenantVectors tenant = vectors.of(tenantId);
         float[] query = recent.get(text);
         if (query == null) {
-            query = embedder.embedQuery(synonyms.expand(text));
+            try {
+                query = embedder.embedQuery(synonyms.expand(text));
+            } catch (RuntimeException e) {
+                // a question the model cannot read is still searched by its words
+                LOG.warn("a query could not be embedded, searched by its words only: {}", e.toString());
+                return Map.of();
+            }
             recent.put(text, query);
         }
         Map<String, Float> out = new LinkedHashMap<>();

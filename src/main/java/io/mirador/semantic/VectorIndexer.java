@@ -15,13 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Embeds the metrics whose text changed, after the syncs have committed them: each step (the {@code semantic-embed}
  * route) compares every tenant's committed documents (text hashes) with its vectors, embeds what is new or changed
- * in batches for at most a time budget, removes the vectors of metrics gone, and commits. A sync never waits for
- * it; a restart or a full sync of unchanged metrics finds nothing to embed, as the vectors and their text hashes are
- * on disk. Searches use the vectors there are.
+ * in batches for at most a time budget, removes the vectors of metrics gone, and commits. It waits while a sync
+ * runs, and a sync never waits for it; a restart or a full sync of unchanged metrics finds nothing to embed, as the
+ * vectors and their text hashes are on disk. Searches use the vectors there are.
  */
 public final class VectorIndexer {
 
@@ -34,17 +35,24 @@ public final class VectorIndexer {
     private final LoadingEmbedder model;
     private final Duration budget;
     private final Synonyms synonyms;
+    private final BooleanSupplier syncing;
     private record Counted(long version, int waiting) {
     }
 
     private final Map<String, Counted> waiting = new ConcurrentHashMap<>();
+    /** The last failure of each tenant's step, so that a failure that repeats is logged once. */
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
     /** The catalog index version each tenant's vectors were last brought up to, with nothing left waiting. */
     private final Map<String, Long> upTo = new ConcurrentHashMap<>();
 
-    /** @param budget how long one step may embed before it gives the thread back (the rest waits for the next step) */
+    /**
+     * @param budget  how long one step may embed before it gives the thread back (the rest waits for the next step)
+     * @param syncing whether a sync runs: embedding waits until none does, so that it never slows a sync
+     */
     public VectorIndexer(Tenants tenants, TenantIndexes indexes, MetricVectors vectors, LoadingEmbedder model,
-                         Synonyms synonyms, Duration budget) {
+                         Synonyms synonyms, Duration budget, BooleanSupplier syncing) {
         this.synonyms = synonyms;
+        this.syncing = syncing;
         this.tenants = tenants;
         this.indexes = indexes;
         this.vectors = vectors;
@@ -60,7 +68,18 @@ public final class VectorIndexer {
         }
         long deadline = System.nanoTime() + budget.toNanos();
         for (Tenant t : tenants.all()) {
-            catchUp(t.id(), embedder, deadline);
+            if (syncing.getAsBoolean()) {
+                return;
+            }
+            try {
+                catchUp(t.id(), embedder, deadline);
+                failures.remove(t.id());
+            } catch (RuntimeException e) {
+                // a full disk, a catalog being rebuilt: said once, tried again next step
+                if (!e.toString().equals(failures.put(t.id(), e.toString()))) {
+                    LOG.warn("cannot embed the metrics of tenant {} (tried again every step): {}", t.id(), e.toString());
+                }
+            }
         }
     }
 
@@ -106,7 +125,7 @@ public final class VectorIndexer {
         tenantVectors.delete(gone);
         int done = 0;
         long started = System.nanoTime();
-        for (int at = 0; at < todo.size() && System.nanoTime() < deadline; at += BATCH) {
+        for (int at = 0; at < todo.size() && System.nanoTime() < deadline && !syncing.getAsBoolean(); at += BATCH) {
             List<String> ids = todo.subList(at, Math.min(todo.size(), at + BATCH));
             Map<String, MetricDocument> docs = index.committed(ids);
             List<String> texts = new ArrayList<>(docs.size());

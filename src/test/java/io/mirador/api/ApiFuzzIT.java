@@ -128,7 +128,7 @@ class ApiFuzzIT {
         JsonNode totalBefore = mirador.search("{\"query\":\"\",\"limit\":1}").get("total");
         JsonNode documentBefore = mirador.get("/api/v1/metrics/default/" + KNOWN).ok();
         JsonNode configBefore = mirador.get("/api/v1/metrics/sync/config").ok();
-        JsonNode stateBefore = mirador.state();
+        JsonNode stateBefore = withoutBackgroundProgress(mirador.state());
         assertThat(totalBefore.asInt()).as("metrics in the catalog (a histogram's series are one)").isGreaterThanOrEqualTo(45);
         Generator generator = new Generator(new Random(start));
         List<Fuzz> requests = new ArrayList<>(REQUESTS);
@@ -189,7 +189,7 @@ class ApiFuzzIT {
         assertThat(mirador.search("{\"query\":\"\",\"limit\":1}").get("total")).isEqualTo(totalBefore);
         assertThat(mirador.get("/api/v1/metrics/default/" + KNOWN).ok()).isEqualTo(documentBefore);
         assertThat(mirador.get("/api/v1/metrics/sync/config").ok()).isEqualTo(configBefore);
-        assertThat(mirador.state()).isEqualTo(stateBefore);
+        assertThat(withoutBackgroundProgress(mirador.state())).isEqualTo(stateBefore);
     }
 
     // --- the rules every answer keeps ------------------------------------------------------------------------
@@ -1151,5 +1151,11 @@ class ApiFuzzIT {
             sb.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
         }
         return sb.toString();
+    }
+
+    /** The state without what the service changes on its own meanwhile (metrics still to embed for semantic search). */
+    private static JsonNode withoutBackgroundProgress(JsonNode state) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) state).remove("embeddings_waiting");
+        return state;
     }
 }

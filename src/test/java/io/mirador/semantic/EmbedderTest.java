@@ -46,6 +46,12 @@ class EmbedderTest {
     }
 
     @Test
+    void should_embed_a_text_with_a_lone_surrogate_when_it_is_asked_to() {
+        assertThat(embedder.embed("cpu \ud800 load")).hasSize(Embedder.DIMENSIONS);
+        assertThat(embedder.embedAll(List.of("\uDE00\uD83D", ""))).hasSize(2);
+    }
+
+    @Test
     void should_unpack_the_native_libraries_under_the_data_directory() {
         assertThat(dir.resolve("native/onnxruntime-1.20.0/libonnxruntime.so")).satisfies(p -> assertThat(Files.size(p)).isPositive());
     }
