@@ -6,6 +6,7 @@ import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.ConstantScoreQuery;
+import org.apache.lucene.queries.function.FunctionScoreQuery;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MultiCollectorManager;
@@ -45,6 +46,9 @@ public final class MetricSearch {
     private final MetricQueryParser parser = new MetricQueryParser();
     private final MetricQueryBuilder builder = new MetricQueryBuilder();
     private final MetricHighlighter highlighter = new MetricHighlighter();
+    /** The lexical score that counts half (0.5) in a hybrid search: about one word of a name matched. */
+    private static final float LEXICAL_HALF = 4f;
+
     private final NearMetrics near;
     private final float semanticWeight;
 
@@ -54,8 +58,9 @@ public final class MetricSearch {
     }
 
     /**
-     * Hybrid search: a metric's score is its lexical score divided by the best lexical score of the query, plus
-     * {@code semanticWeight} times its nearness in meaning (0 at the similarity floor, 1 for the same meaning).
+     * Hybrid search: a metric's score is its lexical score {@code s} brought into 0..1 as {@code s / (s + 4)}, plus
+     * {@code semanticWeight} times its nearness in meaning (0 at the similarity floor, 1 for the same meaning). One
+     * pass: no query runs first for the best lexical score.
      *
      * @param near the metrics near a query in meaning
      */
@@ -74,15 +79,12 @@ public final class MetricSearch {
             if (nearby.isEmpty()) {
                 return page(index, searcher, built, built.query(), Map.of(), sort, q);
             }
-            TopDocs best = searcher.search(built.query(), 1);
-            float bestLexical = best.scoreDocs.length == 0 ? 0f : best.scoreDocs[0].score;
             BooleanQuery.Builder meaning = new BooleanQuery.Builder();
             nearby.forEach((id, nearness) -> meaning.add(new BoostQuery(new ConstantScoreQuery(
                     new TermQuery(new Term(MetricFields.ID, id))), semanticWeight * nearness), BooleanClause.Occur.SHOULD));
-            BooleanQuery.Builder text = new BooleanQuery.Builder().add(meaning.build(), BooleanClause.Occur.SHOULD);
-            if (bestLexical > 0) {
-                text.add(new BoostQuery(built.text(), 1f / bestLexical), BooleanClause.Occur.SHOULD);
-            }
+            BooleanQuery.Builder text = new BooleanQuery.Builder()
+                    .add(meaning.build(), BooleanClause.Occur.SHOULD)
+                    .add(new FunctionScoreQuery(built.text(), new SaturatedScore(LEXICAL_HALF)), BooleanClause.Occur.SHOULD);
             return page(index, searcher, built, built.withText(text.build()), nearby, sort, q);
         });
     }

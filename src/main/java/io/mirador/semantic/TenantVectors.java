@@ -4,13 +4,11 @@ import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
@@ -39,6 +37,8 @@ import java.util.Map;
 public final class TenantVectors implements AutoCloseable {
 
     private static final String ID = "id";
+    /** The id again as binary doc values: read per neighbour of every query, uncompressed. */
+    private static final String ID_VALUE = "id_value";
     private static final String HASH = "hash";
     private static final String VECTOR = "vector";
 
@@ -68,7 +68,7 @@ public final class TenantVectors implements AutoCloseable {
         return withSearcher(searcher -> {
             Map<String, BytesRef> out = new HashMap<>();
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-                SortedDocValues ids = leaf.reader().getSortedDocValues(ID);
+                BinaryDocValues ids = leaf.reader().getBinaryDocValues(ID_VALUE);
                 BinaryDocValues hashes = leaf.reader().getBinaryDocValues(HASH);
                 Bits live = leaf.reader().getLiveDocs();
                 if (ids == null || hashes == null) {
@@ -76,7 +76,7 @@ public final class TenantVectors implements AutoCloseable {
                 }
                 for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
                     if ((live == null || live.get(doc)) && ids.advanceExact(doc) && hashes.advanceExact(doc)) {
-                        out.put(ids.lookupOrd(ids.ordValue()).utf8ToString(), BytesRef.deepCopyOf(hashes.binaryValue()));
+                        out.put(ids.binaryValue().utf8ToString(), BytesRef.deepCopyOf(hashes.binaryValue()));
                     }
                 }
             }
@@ -87,7 +87,7 @@ public final class TenantVectors implements AutoCloseable {
     public void put(String id, byte[] hash, float[] vector) {
         Document doc = new Document();
         doc.add(new StringField(ID, id, Field.Store.NO));
-        doc.add(new SortedDocValuesField(ID, new BytesRef(id)));
+        doc.add(new BinaryDocValuesField(ID_VALUE, new BytesRef(id)));
         doc.add(new BinaryDocValuesField(HASH, new BytesRef(hash)));
         doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.COSINE));
         try {
@@ -133,6 +133,23 @@ public final class TenantVectors implements AutoCloseable {
         });
     }
 
+    /**
+     * Merges the index into one segment when it has several: a nearest-neighbour search walks one graph per segment,
+     * and the many small commits of a catch-up leave many. Called once the vectors have caught up.
+     */
+    public void compact() {
+        try {
+            int segments = withSearcher(searcher -> searcher.getIndexReader().leaves().size());
+            if (segments > 1) {
+                writer.forceMerge(1);
+                writer.commit();
+                searchers.maybeRefreshBlocking();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot merge the vector index", e);
+        }
+    }
+
     public int count() {
         return withSearcher(searcher -> searcher.getIndexReader().numDocs());
     }
@@ -140,11 +157,11 @@ public final class TenantVectors implements AutoCloseable {
     private static String id(IndexSearcher searcher, int doc) throws IOException {
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
         LeafReaderContext leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
-        SortedDocValues ids = leaf.reader().getSortedDocValues(ID);
+        BinaryDocValues ids = leaf.reader().getBinaryDocValues(ID_VALUE);
         if (ids == null || !ids.advanceExact(doc - leaf.docBase)) {
             throw new IllegalStateException("a vector without its metric id");
         }
-        return ids.lookupOrd(ids.ordValue()).utf8ToString();
+        return ids.binaryValue().utf8ToString();
     }
 
     private interface Work<T> {

@@ -146,10 +146,11 @@ public final class VectorIndexer {
             tenantVectors.commit();
         }
         int left = todo.size() - done;
-        waiting.put(tenantId, new Counted(version, left));
         if (left == 0) {
+            tenantVectors.compact();
             upTo.put(tenantId, version);
         }
+        waiting.put(tenantId, new Counted(version, left));
         if (done > 0) {
             LOG.info("embedded {} metrics of tenant {} in {} ms; {} wait", done, tenantId,
                     (System.nanoTime() - started) / 1_000_000, left);
