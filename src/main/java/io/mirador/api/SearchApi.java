@@ -99,7 +99,7 @@ public final class SearchApi {
         SearchPage page;
         try {
             page = search.search(indexes.of(tenant), new SearchQuery(query, filters, sort, ascending, limit, offset,
-                    Boolean.TRUE.equals(request.facets()), !Boolean.FALSE.equals(request.highlight())));
+                    Boolean.TRUE.equals(request.facets()), !Boolean.FALSE.equals(request.highlight()), !Boolean.FALSE.equals(request.semantic())));
         } catch (QuerySyntaxException e) {
             throw ApiException.badData("query: " + e.getMessage());
         }

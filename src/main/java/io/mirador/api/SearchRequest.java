@@ -21,11 +21,12 @@ import java.util.Map;
  * @param order     asc or desc; name sorts ascending by default, series_count and last_seen descending
  * @param facets    count the matches by type, unit and label key
  * @param highlight mark what matched in name and help (default true)
+ * @param semantic  also search by meaning (default true, when semantic search is on); false: by words only
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SearchRequest(String query, String tenantId, Integer limit, Integer offset, List<String> types,
                             List<String> units, Map<String, String> labels, String sort, String order,
-                            Boolean facets, Boolean highlight) {
+                            Boolean facets, Boolean highlight, Boolean semantic) {
 
-    static final SearchRequest EMPTY = new SearchRequest(null, null, null, null, null, null, null, null, null, null, null);
+    static final SearchRequest EMPTY = new SearchRequest(null, null, null, null, null, null, null, null, null, null, null, null);
 }

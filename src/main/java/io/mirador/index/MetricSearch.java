@@ -95,7 +95,7 @@ public final class MetricSearch {
      */
     private Map<String, Float> nearby(TenantIndex index, IndexSearcher searcher, ParsedQuery parsed,
                                       MetricQueryBuilder.Built built, SearchQuery q) throws IOException {
-        if (near == NearMetrics.NONE || !parsed.hasFreeText() || q.sort() != SearchQuery.SortOrder.RELEVANCE) {
+        if (near == NearMetrics.NONE || !q.semantic() || !parsed.hasFreeText() || q.sort() != SearchQuery.SortOrder.RELEVANCE) {
             return Map.of();
         }
         // one word is a keyword (a name, a word of names, a prefix, a typo): its words find it; meaning is for phrases

@@ -136,7 +136,8 @@ class RelevanceIT {
         assertThat(cases).as("cases of %s this machine has the metrics of", set).hasSizeGreaterThanOrEqualTo(atLeast);
 
         Map<String, Function<String, List<String>>> engines = new LinkedHashMap<>();
-        engines.put("mirador", RelevanceIT::mirador);
+        engines.put("mirador", q -> mirador(q, true));
+        engines.put("words only", q -> mirador(q, false));
         engines.put("substring", RelevanceIT::substring);
         engines.put("vm-regex", RelevanceIT::regex);
 
@@ -161,8 +162,8 @@ class RelevanceIT {
             }
         }
         StringBuilder report = new StringBuilder(set).append('\n');
-        report.append(String.format("%-10s %-6s %-22s %-22s %-22s%n", "kind", "cases", "mirador hit@5 / MRR",
-                "substring hit@5 / MRR", "vm-regex hit@5 / MRR"));
+        report.append(String.format("%-10s %-6s %-22s %-22s %-22s %-22s%n", "kind", "cases", "mirador hit@5 / MRR",
+                "words only hit@5 / MRR", "substring hit@5 / MRR", "vm-regex hit@5 / MRR"));
         for (Map.Entry<String, Map<String, double[]>> kind : byKind.entrySet()) {
             report.append(row(kind.getKey(), kind.getValue()));
         }
@@ -204,9 +205,10 @@ class RelevanceIT {
         return 0;
     }
 
-    static List<String> mirador(String query) {
+    /** The catalog's ranking; {@code semantic} false: by words only. */
+    static List<String> mirador(String query, boolean semantic) {
         try {
-            JsonNode r = mirador.search(JSON.writeValueAsString(Map.of("query", query, "limit", 10)));
+            JsonNode r = mirador.search(JSON.writeValueAsString(Map.of("query", query, "limit", 10, "semantic", semantic)));
             List<String> out = new ArrayList<>();
             r.get("results").forEach(n -> out.add(n.get("name").asText()));
             return out;
