@@ -23,6 +23,7 @@ import io.mirador.support.Json;
 import io.mirador.replica.CatalogFollower;
 import io.mirador.replica.LeaseClusterService;
 import io.mirador.replica.SharedCatalog;
+import io.mirador.replica.ValkeyVectors;
 import io.mirador.replica.SoleReplicaClusterService;
 import io.mirador.replica.SyncForwarding;
 import io.mirador.sync.CatalogPublication;
@@ -37,6 +38,7 @@ import io.mirador.semantic.Embedder;
 import io.mirador.semantic.LoadingEmbedder;
 import io.mirador.semantic.MetricVectors;
 import io.mirador.semantic.SemanticNeighbors;
+import io.mirador.semantic.SharedVectors;
 import io.mirador.semantic.Synonyms;
 import io.mirador.semantic.VectorIndexer;
 import io.mirador.sync.SourceChanges;
@@ -281,7 +283,9 @@ public final class MiradorConfiguration implements CamelConfiguration {
             Synonyms synonyms = vocabulary(settings.text("mirador.search.semantic.vocabulary"));
             vectorIndexer = new VectorIndexer(tenants, indexes, vectors, model, synonyms, settings.duration(
                     "mirador.search.semantic.embed-budget", Duration.ofMillis(10), Duration.ofMinutes(10)),
-                    () -> runs != null && !runs.runningSyncs().isEmpty());
+                    () -> runs != null && !runs.runningSyncs().isEmpty(),
+                    replication.isShared() ? new ValkeyVectors(replication.redis(), replication.valkey().prefix(),
+                            () -> forwarding != null && forwarding.holdsSyncs()) : SharedVectors.NONE);
             registry.bind("vectorIndexer", vectorIndexer);
             near = enabled ? new SemanticNeighbors(model, synonyms, vectors,
                     settings.integer("mirador.search.semantic.neighbors", 1, 1000),

@@ -6,11 +6,13 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
@@ -25,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,8 @@ public final class TenantVectors implements AutoCloseable {
     private static final String ID_VALUE = "id_value";
     private static final String HASH = "hash";
     private static final String VECTOR = "vector";
+    /** Up to this many vectors a query compares them all (a few milliseconds), exactly and alike on every replica. */
+    static final int EXACT_UP_TO = 20_000;
 
     /** A metric near a query, with its cosine similarity. */
     public record Neighbor(String id, float similarity) {
@@ -117,19 +122,41 @@ public final class TenantVectors implements AutoCloseable {
         }
     }
 
-    /** The {@code k} metrics nearest {@code query} (approximately), with a cosine similarity of at least {@code floor}. */
+    /**
+     * The {@code k} metrics nearest {@code query}, with a cosine similarity of at least {@code floor}, nearest first
+     * (equals by id). Up to {@link #EXACT_UP_TO} vectors every one is compared, so every replica answers the same;
+     * beyond, the HNSW graph answers approximately.
+     */
     public List<Neighbor> nearest(float[] query, int k, float floor) {
         return withSearcher(searcher -> {
-            TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, query, k), k);
-            List<Neighbor> out = new ArrayList<>(top.scoreDocs.length);
-            for (ScoreDoc sd : top.scoreDocs) {
-                // Lucene scores cosine as (1 + cos) / 2
-                float cosine = 2 * sd.score - 1;
-                if (cosine >= floor) {
-                    out.add(new Neighbor(id(searcher, sd.doc), cosine));
+            List<Neighbor> out = new ArrayList<>();
+            if (searcher.getIndexReader().numDocs() <= EXACT_UP_TO) {
+                for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                    FloatVectorValues values = leaf.reader().getFloatVectorValues(VECTOR);
+                    BinaryDocValues ids = leaf.reader().getBinaryDocValues(ID_VALUE);
+                    Bits live = leaf.reader().getLiveDocs();
+                    if (values == null || ids == null) {
+                        continue;
+                    }
+                    for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+                        float cosine = 2 * VectorSimilarityFunction.COSINE.compare(query, values.vectorValue()) - 1;
+                        if (cosine >= floor && (live == null || live.get(doc)) && ids.advanceExact(doc)) {
+                            out.add(new Neighbor(ids.binaryValue().utf8ToString(), cosine));
+                        }
+                    }
+                }
+            } else {
+                TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, query, k), k);
+                for (ScoreDoc sd : top.scoreDocs) {
+                    // Lucene scores cosine as (1 + cos) / 2
+                    float cosine = 2 * sd.score - 1;
+                    if (cosine >= floor) {
+                        out.add(new Neighbor(id(searcher, sd.doc), cosine));
+                    }
                 }
             }
-            return out;
+            out.sort(Comparator.comparing(Neighbor::similarity).reversed().thenComparing(Neighbor::id));
+            return out.size() > k ? List.copyOf(out.subList(0, k)) : out;
         });
     }
 

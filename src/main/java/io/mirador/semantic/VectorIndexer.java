@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +38,7 @@ public final class VectorIndexer {
     private final Duration budget;
     private final Synonyms synonyms;
     private final BooleanSupplier syncing;
+    private final SharedVectors shared;
     private record Counted(long version, int waiting) {
     }
 
@@ -48,9 +51,11 @@ public final class VectorIndexer {
     /**
      * @param budget  how long one step may embed before it gives the thread back (the rest waits for the next step)
      * @param syncing whether a sync runs: embedding waits until none does, so that it never slows a sync
+     * @param shared  vectors other replicas made, taken instead of embedding the same texts again
      */
     public VectorIndexer(Tenants tenants, TenantIndexes indexes, MetricVectors vectors, LoadingEmbedder model,
-                         Synonyms synonyms, Duration budget, BooleanSupplier syncing) {
+                         Synonyms synonyms, Duration budget, BooleanSupplier syncing, SharedVectors shared) {
+        this.shared = shared;
         this.synonyms = synonyms;
         this.syncing = syncing;
         this.tenants = tenants;
@@ -124,23 +129,40 @@ public final class VectorIndexer {
         });
         tenantVectors.delete(gone);
         int done = 0;
+        int made = 0;
         long started = System.nanoTime();
         for (int at = 0; at < todo.size() && System.nanoTime() < deadline && !syncing.getAsBoolean(); at += BATCH) {
             List<String> ids = todo.subList(at, Math.min(todo.size(), at + BATCH));
-            Map<String, MetricDocument> docs = index.committed(ids);
-            List<String> texts = new ArrayList<>(docs.size());
-            List<MetricDocument> order = new ArrayList<>(docs.values());
-            List<byte[]> hashes = new ArrayList<>(docs.size());
-            for (MetricDocument d : order) {
+            Map<String, String> hashById = new HashMap<>();
+            Map<String, String> textByHash = new HashMap<>();
+            for (MetricDocument d : index.committed(ids).values()) {
                 String text = MetricText.of(d);
-                texts.add(synonyms.expand(text));
-                hashes.add(withVocabulary(MetricText.hash(text)));
+                String hash = HexFormat.of().formatHex(withVocabulary(MetricText.hash(text)));
+                hashById.put(d.id(), hash);
+                textByHash.put(hash, synonyms.expand(text));
             }
-            List<float[]> embedded = embedder.embedAll(texts);
-            for (int i = 0; i < order.size(); i++) {
-                tenantVectors.put(order.get(i).id(), hashes.get(i), embedded.get(i));
+            Map<String, float[]> vectorByHash = new HashMap<>(shared.get(tenantId, textByHash.keySet()));
+            List<String> toEmbed = textByHash.keySet().stream().filter(h -> !vectorByHash.containsKey(h)).toList();
+            if (!toEmbed.isEmpty() && shared.embedsHere()) {
+                List<float[]> embedded = embedder.embedAll(toEmbed.stream().map(textByHash::get).toList());
+                Map<String, float[]> fresh = new HashMap<>();
+                for (int i = 0; i < toEmbed.size(); i++) {
+                    fresh.put(toEmbed.get(i), embedded.get(i));
+                    // kept as the other replicas read it from the shared bytes, so that all rank alike
+                    vectorByHash.put(toEmbed.get(i), VectorBytes.roundTrip(embedded.get(i)));
+                }
+                shared.put(tenantId, fresh);
+                made += fresh.size();
             }
-            done += ids.size();
+            for (Map.Entry<String, String> e : hashById.entrySet()) {
+                float[] vector = vectorByHash.get(e.getValue());
+                // none: the replica holding the sync lease has not shared it yet; it waits for the next step
+                if (vector != null) {
+                    tenantVectors.put(e.getKey(), HexFormat.of().parseHex(e.getValue()), vector);
+                    done++;
+                }
+            }
+            done += ids.size() - hashById.size(); // gone from the catalog since it was listed
         }
         if (done > 0 || !gone.isEmpty()) {
             tenantVectors.commit();
@@ -152,8 +174,8 @@ public final class VectorIndexer {
         }
         waiting.put(tenantId, new Counted(version, left));
         if (done > 0) {
-            LOG.info("embedded {} metrics of tenant {} in {} ms; {} wait", done, tenantId,
-                    (System.nanoTime() - started) / 1_000_000, left);
+            LOG.info("vectors of {} metrics of tenant {} in {} ms ({} texts embedded here, the rest shared by another"
+                    + " replica); {} wait", done, tenantId, (System.nanoTime() - started) / 1_000_000, made, left);
         }
     }
 }

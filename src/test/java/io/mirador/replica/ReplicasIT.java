@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,6 +82,22 @@ class ReplicasIT {
             }
             // and: the source was not read by them
             assertThat(vm.requestsTo("/api/v1/series")).isEqualTo(seriesCalls);
+
+            // and: the holder embeds the metrics for semantic search, the others take its vectors from Valkey
+            for (MiradorProcess r : List.of(first, second, third)) {
+                Waits.until(Duration.ofSeconds(90), r.url() + " to have every metric's vector", () ->
+                        json(get(r, "/api/v1/metrics/sync/default/state")).path("embeddings_waiting").asInt(-1) == 0);
+            }
+            JsonNode byMeaning = withoutTook(json(searchFor(first, "metric replicated across servers")));
+            assertThat(byMeaning.get("mode").asText()).isEqualTo("hybrid");
+            for (MiradorProcess r : List.of(second, third)) {
+                assertThat(withoutTook(json(searchFor(r, "metric replicated across servers")))).isEqualTo(byMeaning);
+            }
+            assertThat(Files.readString(dir.resolve("r1.log"))).contains("(300 texts embedded here");
+            for (String id : List.of("r2", "r3")) {
+                assertThat(Files.readString(dir.resolve(id + ".log"))).contains("(0 texts embedded here")
+                        .doesNotContainPattern("\\([1-9][0-9]* texts embedded here");
+            }
         }
     }
 
@@ -335,6 +352,12 @@ class ReplicasIT {
 
     static HttpResponse<String> get(MiradorProcess r, String path) {
         return send(HttpRequest.newBuilder(URI.create(r.url() + path)).GET());
+    }
+
+    static HttpResponse<String> searchFor(MiradorProcess r, String query) {
+        return send(HttpRequest.newBuilder(URI.create(r.url() + "/api/v1/metrics/search"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"" + query + "\",\"limit\":20}")));
     }
 
     static HttpResponse<String> search(MiradorProcess r, int limit) {
