@@ -44,8 +44,8 @@ public final class TenantVectors implements AutoCloseable {
     private static final String ID_VALUE = "id_value";
     private static final String HASH = "hash";
     private static final String VECTOR = "vector";
-    /** Up to this many vectors a query compares them all (a few milliseconds), exactly and alike on every replica. */
-    static final int EXACT_UP_TO = 20_000;
+    /** Up to this many vectors a query compares them all (under a millisecond), exactly and alike on every replica. */
+    static final int EXACT_UP_TO = 2_000;
 
     /** A metric near a query, with its cosine similarity. */
     public record Neighbor(String id, float similarity) {
