@@ -6,6 +6,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -21,6 +22,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,6 +42,9 @@ import java.util.Map;
 public final class TenantVectors implements AutoCloseable {
 
     private static final String ID = "id";
+    /** Kept in every commit: the layout of the documents below, so that an index of another layout is started afresh. */
+    private static final String LAYOUT = "mirador.vectors-layout";
+    private static final String LAYOUT_VERSION = "2";
     /** The id again as binary doc values: read per neighbour of every query, uncompressed. */
     private static final String ID_VALUE = "id_value";
     private static final String HASH = "hash";
@@ -59,12 +64,36 @@ public final class TenantVectors implements AutoCloseable {
         this.searchers = new SearcherManager(writer, null);
     }
 
+    /**
+     * Opens the tenant's vector index; one written in another layout, or unreadable, is started afresh: its vectors are
+     * made again from the catalog (they are a cache of the embedding model's answers).
+     */
     public static TenantVectors open(Path dir) {
         try {
-            IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-            return new TenantVectors(new IndexWriter(FSDirectory.open(dir), config));
+            FSDirectory directory = FSDirectory.open(dir);
+            IndexWriterConfig.OpenMode mode = IndexWriterConfig.OpenMode.CREATE_OR_APPEND;
+            boolean existed = DirectoryReader.indexExists(directory);
+            if (existed && !LAYOUT_VERSION.equals(layout(directory))) {
+                LoggerFactory.getLogger(TenantVectors.class).warn("the vector index {} has another layout or cannot be"
+                        + " read: started afresh, its metrics are embedded again", dir);
+                mode = IndexWriterConfig.OpenMode.CREATE;
+            }
+            IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig().setOpenMode(mode));
+            writer.setLiveCommitData(Map.of(LAYOUT, LAYOUT_VERSION).entrySet());
+            if (!existed || mode == IndexWriterConfig.OpenMode.CREATE) {
+                writer.commit();
+            }
+            return new TenantVectors(writer);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the vector index " + dir, e);
+        }
+    }
+
+    private static String layout(FSDirectory directory) {
+        try (DirectoryReader reader = DirectoryReader.open(directory)) {
+            return reader.getIndexCommit().getUserData().get(LAYOUT);
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -130,6 +130,7 @@ public final class VectorIndexer {
         tenantVectors.delete(gone);
         int done = 0;
         int made = 0;
+        int taken = 0;
         long started = System.nanoTime();
         for (int at = 0; at < todo.size() && System.nanoTime() < deadline && !syncing.getAsBoolean(); at += BATCH) {
             List<String> ids = todo.subList(at, Math.min(todo.size(), at + BATCH));
@@ -141,7 +142,8 @@ public final class VectorIndexer {
                 hashById.put(d.id(), hash);
                 textByHash.put(hash, synonyms.expand(text));
             }
-            Map<String, float[]> vectorByHash = new HashMap<>(shared.get(tenantId, textByHash.keySet()));
+            Map<String, float[]> fromOthers = shared.get(tenantId, textByHash.keySet());
+            Map<String, float[]> vectorByHash = new HashMap<>(fromOthers);
             List<String> toEmbed = textByHash.keySet().stream().filter(h -> !vectorByHash.containsKey(h)).toList();
             if (!toEmbed.isEmpty() && shared.embedsHere()) {
                 List<float[]> embedded = embedder.embedAll(toEmbed.stream().map(textByHash::get).toList());
@@ -160,6 +162,7 @@ public final class VectorIndexer {
                 if (vector != null) {
                     tenantVectors.put(e.getKey(), HexFormat.of().parseHex(e.getValue()), vector);
                     done++;
+                    taken += fromOthers.containsKey(e.getValue()) ? 1 : 0;
                 }
             }
             done += ids.size() - hashById.size(); // gone from the catalog since it was listed
@@ -174,8 +177,8 @@ public final class VectorIndexer {
         }
         waiting.put(tenantId, new Counted(version, left));
         if (done > 0) {
-            LOG.info("vectors of {} metrics of tenant {} in {} ms ({} texts embedded here, the rest shared by another"
-                    + " replica); {} wait", done, tenantId, (System.nanoTime() - started) / 1_000_000, made, left);
+            LOG.info("vectors of {} metrics of tenant {} in {} ms ({} texts embedded here, {} vectors taken from another"
+                    + " replica); {} wait", done, tenantId, (System.nanoTime() - started) / 1_000_000, made, taken, left);
         }
     }
 }
