@@ -26,10 +26,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * {@code GET /api/v1/metrics/health}: per tenant, the last sync and its result, the metrics in the index,
- * whether the catalog is stale (no successful sync within two intervals) and whether the source answers;
+ * whether the catalog is stale (no successful sync within two intervals), whether the source answers and how many
+ * metrics wait to be embedded for semantic search;
  * and whether the state store takes writes. A tenant is unhealthy when it was never synced and cannot be
  * (its sync failed or its source is down), degraded when stale, failing or unreachable. {@code healthy}
  * and {@code degraded} answer 200, {@code unhealthy} (no tenant can be served) 503.
@@ -44,7 +46,7 @@ public final class HealthApi {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TenantHealth(String tenantId, String status, Instant lastSyncTime, String lastSyncResult,
                                long metricsInIndex, boolean stale, boolean sourceReachable, long indexGeneration,
-                               long catalogGeneration, List<String> problems) {
+                               long catalogGeneration, Integer embeddingsWaiting, List<String> problems) {
     }
 
     /** The whole answer. */
@@ -71,9 +73,12 @@ public final class HealthApi {
     private final Duration maxLag;
 
     /** @param maxLag how long this replica may serve an older generation than the catalog's before it is degraded */
+    private final Function<String, Integer> embeddingsWaiting;
+
     public HealthApi(Tenants tenants, TenantIndexes indexes, SyncRuns runs, SyncSettings settings, SyncStateStore store,
                      SourceProbe probe, TenantSyncOverrides overrides, Clock clock, CatalogFollower follower,
-                     Duration maxLag) {
+                     Duration maxLag, Function<String, Integer> embeddingsWaiting) {
+        this.embeddingsWaiting = embeddingsWaiting;
         this.follower = follower;
         this.maxLag = maxLag;
         this.tenants = tenants;
@@ -149,6 +154,6 @@ public final class HealthApi {
             status = HEALTHY;
         }
         return new TenantHealth(t.id(), status, state.lastSyncTime(), last.status(), inIndex, stale, source.reachable(),
-                g.serving(), g.catalog(), problems.isEmpty() ? null : problems);
+                g.serving(), g.catalog(), embeddingsWaiting.apply(t.id()), problems.isEmpty() ? null : problems);
     }
 }

@@ -366,7 +366,7 @@ public final class MiradorConfiguration implements CamelConfiguration {
             registry.bind("syncApi", new SyncApi(tenants, runs, syncSettings, store, defaultTenant, clock, indexes,
                     follower, forwarding, semanticOn ? vectorIndexer::waiting : t -> null));
             registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, probe, overrides, clock,
-                    follower, maxLag));
+                    follower, maxLag, semanticOn ? vectorIndexer::waiting : t -> null));
             for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store, follower, maxLag)) {
                 registry.bind(check.getId(), check);
             }

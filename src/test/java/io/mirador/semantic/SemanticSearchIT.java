@@ -64,6 +64,8 @@ class SemanticSearchIT {
                 assertThat(names(wordsOnly)).doesNotContain("node_filesystem_avail_bytes");
                 assertThat(exact.get("mode").asText()).isEqualTo("lexical");
                 assertThat(names(exact).get(0)).isEqualTo("node_cpu_seconds_total");
+                JsonNode health = mirador.get("/api/v1/metrics/health").json();
+                assertThat(health.toString()).contains("\"embeddings_waiting\":0");
                 filesBefore = files(data.resolve("vectors"));
             }
 
