@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Builds the Lucene query of a search. Ranking: the exact name first, then
@@ -46,8 +47,22 @@ public final class MetricQueryBuilder {
     /** Most name words a typo is read as. */
     private static final int MAX_TYPO_READINGS = 20;
 
+    /** Boost of a word's reading through the vocabulary, below its own readings. */
+    private static final float ALTERNATIVE = 1.2f;
+
     private final Analyzer nameWords = MetricAnalyzers.nameWords();
     private final Analyzer english = new EnglishAnalyzer();
+    private final Function<String, List<String>> alternatives;
+
+    /** Words read as they are. */
+    public MetricQueryBuilder() {
+        this(word -> List.of());
+    }
+
+    /** @param alternatives other words for a word (the observability vocabulary), read as its readings too */
+    public MetricQueryBuilder(Function<String, List<String>> alternatives) {
+        this.alternatives = alternatives;
+    }
 
     /** A query ready to run, with the words it matches in names and help texts (for highlighting). */
     public record Built(BooleanQuery query, Set<String> nameWords, Set<String> helpWords) {
@@ -127,7 +142,7 @@ public final class MetricQueryBuilder {
             int clauses = 0;
             for (String token : tokens(nameWords, word)) {
                 if (onlyOneWord || !isStopWord(token)) {
-                    all.add(tokenQuery(token, vocabulary, nameTerms, helpTerms), Occur.MUST);
+                    all.add(tokenQuery(token, vocabulary, nameTerms, helpTerms, onlyOneWord), Occur.MUST);
                     clauses++;
                 }
             }
@@ -159,7 +174,8 @@ public final class MetricQueryBuilder {
      * has is taken as a typo: the name words within one edit (two for words of seven letters or more)
      * are read instead.
      */
-    private Query tokenQuery(String token, Vocabulary vocabulary, Set<String> nameTerms, Set<String> helpTerms) {
+    private Query tokenQuery(String token, Vocabulary vocabulary, Set<String> nameTerms, Set<String> helpTerms,
+                             boolean withAlternatives) {
         List<Query> readings = new ArrayList<>();
         boolean known = false;
         if (vocabulary.hasNameWord(token)) {
@@ -188,6 +204,20 @@ public final class MetricQueryBuilder {
                 readings.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(MetricFields.NAME_WORDS, near.word()))),
                         near.edits() == 1 ? 2.5f : 1.8f));
                 nameTerms.add(near.word());
+            }
+        }
+        // one word typed: no search by meaning runs, so the vocabulary's words for it are read here (with more words,
+        // meaning does it, and alternatives to every word would only add matches)
+        for (String other : withAlternatives ? alternatives.apply(token) : List.<String>of()) {
+            if (vocabulary.hasNameWord(other)) {
+                readings.add(new BoostQuery(new TermQuery(new Term(MetricFields.NAME_WORDS, other)), ALTERNATIVE));
+                nameTerms.add(other);
+            }
+            for (String stem : tokens(english, other)) {
+                if (vocabulary.hasHelpWord(stem)) {
+                    readings.add(new BoostQuery(new TermQuery(new Term(MetricFields.HELP, stem)), ALTERNATIVE / 2));
+                    helpTerms.add(stem);
+                }
             }
         }
         readings.add(new BoostQuery(new TermQuery(new Term(MetricFields.UNIT, token)), 1.5f));

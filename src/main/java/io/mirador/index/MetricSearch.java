@@ -44,7 +44,7 @@ public final class MetricSearch {
     public static final String HYBRID = "hybrid";
 
     private final MetricQueryParser parser = new MetricQueryParser();
-    private final MetricQueryBuilder builder = new MetricQueryBuilder();
+    private final MetricQueryBuilder builder;
     private final MetricHighlighter highlighter = new MetricHighlighter();
     /** The lexical score that counts half (0.5) in a hybrid search: about one word of a name matched. */
     private static final float LEXICAL_HALF = 4f;
@@ -67,6 +67,7 @@ public final class MetricSearch {
     public MetricSearch(NearMetrics near, float semanticWeight) {
         this.near = near;
         this.semanticWeight = semanticWeight;
+        this.builder = new MetricQueryBuilder(near::alternatives);
     }
 
     /** @throws QuerySyntaxException when the text cannot be read as a query */

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,6 +41,11 @@ public final class SemanticNeighbors implements NearMetrics {
         this.vectors = vectors;
         this.neighbors = neighbors;
         this.floor = floor;
+    }
+
+    @Override
+    public List<String> alternatives(String word) {
+        return synonyms.alternatives(word);
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -91,6 +92,16 @@ public final class Synonyms {
             throw new UncheckedIOException(e);
         }
         return added.isEmpty() ? text : text + " (" + String.join(" ", added) + ")";
+    }
+
+    /** The words the vocabulary gives for one word ("ram": memory, mem), lower case; none when it has no line for it. */
+    public List<String> alternatives(String word) {
+        String expanded = expand(word);
+        if (expanded.equals(word)) {
+            return List.of();
+        }
+        String added = expanded.substring(word.length() + 2, expanded.length() - 1);
+        return List.of(added.split(" "));
     }
 
     /** Changes when the vocabulary does: what was embedded with another vocabulary is embedded again. */

@@ -54,6 +54,7 @@ class SemanticSearchIT {
                 JsonNode hybrid = mirador.search("{\"query\":\"how much room is left on the disk\",\"limit\":3}");
                 JsonNode wordsOnly = mirador.search("{\"query\":\"how much room is left on the disk\",\"semantic\":false}");
                 JsonNode exact = mirador.search("{\"query\":\"node_cpu_seconds_total\",\"limit\":3}");
+                JsonNode synonym = mirador.search("{\"query\":\"ram\"}");
 
                 // then
                 assertThat(hybrid.get("mode").asText()).isEqualTo("hybrid");
@@ -64,6 +65,9 @@ class SemanticSearchIT {
                 assertThat(names(wordsOnly)).doesNotContain("node_filesystem_avail_bytes");
                 assertThat(exact.get("mode").asText()).isEqualTo("lexical");
                 assertThat(names(exact).get(0)).isEqualTo("node_cpu_seconds_total");
+                // one word is searched by its words, and by the vocabulary's words for it
+                assertThat(synonym.get("mode").asText()).isEqualTo("lexical");
+                assertThat(names(synonym)).contains("node_memory_MemAvailable_bytes");
                 JsonNode health = mirador.get("/api/v1/metrics/health").json();
                 assertThat(health.toString()).contains("\"embeddings_waiting\":0");
                 filesBefore = files(data.resolve("vectors"));

@@ -28,6 +28,8 @@ class SynonymsTest {
         assertThat(synonyms.expand("how much ram is left")).contains("memory");
         assertThat(synonyms.expand("packets dropped by the network card")).contains("nic");
         assertThat(synonyms.expand("nothing to add here")).isEqualTo("nothing to add here");
+        assertThat(synonyms.alternatives("ram")).contains("memory");
+        assertThat(synonyms.alternatives("zzz")).isEmpty();
     }
 
     @Test
