@@ -9,7 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -67,6 +69,27 @@ public final class ValkeyVectors implements SharedVectors {
         } catch (RuntimeException e) {
             reachable(false);
             LOG.debug("shared vectors unwritable: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void retain(String tenantId, Set<String> hashes) {
+        try {
+            RMap<byte[], byte[]> map = map(tenantId);
+            List<byte[]> stale = new ArrayList<>();
+            for (byte[] field : map.keySet(1_000)) {
+                if (!hashes.contains(new String(field, StandardCharsets.US_ASCII))) {
+                    stale.add(field);
+                }
+            }
+            for (int at = 0; at < stale.size(); at += 1_000) {
+                map.fastRemove(stale.subList(at, Math.min(stale.size(), at + 1_000)).toArray(new byte[0][]));
+            }
+            if (!stale.isEmpty()) {
+                LOG.info("dropped {} shared vectors of tenant {} that no metric's text has any more", stale.size(), tenantId);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("shared vectors not pruned: {}", e.toString());
         }
     }
 

@@ -2,6 +2,7 @@ package io.mirador.semantic;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Vectors shared between replicas, by the hash they were made from: with replicas on Valkey, the replica holding the
@@ -25,6 +26,10 @@ public interface SharedVectors {
         public boolean embedsHere() {
             return true;
         }
+
+        @Override
+        public void retain(String tenantId, Set<String> hashes) {
+        }
     };
 
     /** The shared vectors of these hashes (hex) that exist; an unreachable store answers none. */
@@ -32,6 +37,9 @@ public interface SharedVectors {
 
     /** Shares these vectors (hash in hex to vector); best effort. */
     void put(String tenantId, Map<String, float[]> vectors);
+
+    /** Drops the shared vectors of texts no metric of the tenant has any more (by the replica that embeds); best effort. */
+    void retain(String tenantId, Set<String> hashes);
 
     /** Whether this replica embeds what is not shared yet (it holds the sync lease, or the store is unreachable). */
     boolean embedsHere();

@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -173,6 +175,11 @@ public final class VectorIndexer {
         int left = todo.size() - done;
         if (left == 0) {
             tenantVectors.compact();
+            if (shared.embedsHere() && (done > 0 || !gone.isEmpty())) {
+                Set<String> current = new HashSet<>();
+                tenantVectors.hashes().values().forEach(h -> current.add(HexFormat.of().formatHex(h.bytes, h.offset, h.length)));
+                shared.retain(tenantId, current);
+            }
             upTo.put(tenantId, version);
         }
         waiting.put(tenantId, new Counted(version, left));
