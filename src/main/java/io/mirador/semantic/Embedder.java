@@ -93,6 +93,7 @@ public final class Embedder implements AutoCloseable {
         try (InputStream modelBytes = resource(choice.file + ".onnx");
              InputStream tokenizer = resource(choice.file + "-tokenizer.json")) {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
+            removeOnnxRuntimeTempDirectory();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
@@ -195,6 +196,22 @@ public final class Embedder implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("cannot unpack ONNX Runtime's native libraries into {} ({}): it unpacks them into the temporary"
                     + " directory instead", dir, e.getMessage());
+        }
+    }
+
+    /**
+     * ONNX Runtime creates a directory in {@code java.io.tmpdir} when it loads, even when it loads its libraries from
+     * {@code onnxruntime.native.path}, and leaves it behind, one per start: removed here once it is loaded (when empty).
+     */
+    static void removeOnnxRuntimeTempDirectory() {
+        try {
+            java.lang.reflect.Field field = Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("tempDirectory");
+            field.setAccessible(true);
+            if (field.get(null) instanceof Path dir) {
+                Files.deleteIfExists(dir);
+            }
+        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
+            LOG.debug("ONNX Runtime's temporary directory is left: {}", e.toString());
         }
     }
 

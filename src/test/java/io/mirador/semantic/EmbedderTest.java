@@ -52,6 +52,15 @@ class EmbedderTest {
     }
 
     @Test
+    void should_leave_no_directory_of_its_own_in_the_temporary_directory_when_loaded() throws Exception {
+        java.lang.reflect.Field field = Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("tempDirectory");
+        field.setAccessible(true);
+        Object created = field.get(null);
+        assertThat(created).isInstanceOf(Path.class);
+        assertThat((Path) created).doesNotExist();
+    }
+
+    @Test
     void should_unpack_the_native_libraries_under_the_data_directory() {
         assertThat(dir.resolve("native/onnxruntime-1.20.0/libonnxruntime.so")).satisfies(p -> assertThat(Files.size(p)).isPositive());
     }
