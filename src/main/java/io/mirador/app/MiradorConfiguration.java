@@ -201,7 +201,6 @@ public final class MiradorConfiguration implements CamelConfiguration {
         private VectorIndexer vectorIndexer;
         private NearMetrics near = NearMetrics.NONE;
         private float semanticWeight;
-        private boolean semanticOn;
         private SyncRuns runs;
         private TenantSyncOverrides overrides;
 
@@ -272,7 +271,6 @@ public final class MiradorConfiguration implements CamelConfiguration {
                         + switched + "'");
             }
             boolean enabled = switched.equals("true");
-            semanticOn = enabled;
             MetricVectors vectors = new MetricVectors(tenants, dataDir);
             closeAfterStore.add(vectors);
             Embedder.Choice choice = Embedder.Choice.of(settings.text("mirador.search.semantic.model"));
@@ -364,9 +362,9 @@ public final class MiradorConfiguration implements CamelConfiguration {
             registry.bind("searchApi", new SearchApi(indexes, new MetricSearch(near, semanticWeight), defaultTenant, meters, searches));
             Duration maxLag = settings.duration("mirador.replica.max-lag", Duration.ofSeconds(1), Duration.ofDays(1));
             registry.bind("syncApi", new SyncApi(tenants, runs, syncSettings, store, defaultTenant, clock, indexes,
-                    follower, forwarding, semanticOn ? vectorIndexer::waiting : t -> null));
+                    follower, forwarding, vectorIndexer::waiting));
             registry.bind("healthApi", new HealthApi(tenants, indexes, runs, syncSettings, store, probe, overrides, clock,
-                    follower, maxLag, semanticOn ? vectorIndexer::waiting : t -> null));
+                    follower, maxLag, vectorIndexer::waiting));
             for (var check : CatalogHealthChecks.all(tenants, indexes, probe, store, follower, maxLag)) {
                 registry.bind(check.getId(), check);
             }

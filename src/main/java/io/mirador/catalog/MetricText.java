@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 public final class MetricText {
 
     private static final int HASH_BYTES = 16;
+    /** The most characters of a help text a metric's text takes. */
+    static final int MAX_HELP = 1_000;
     private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
     private static final Pattern SEPARATORS = Pattern.compile("[_:.]+");
 
@@ -23,7 +25,9 @@ public final class MetricText {
     public static String of(MetricDocument doc) {
         StringBuilder text = new StringBuilder(nameWords(doc.name()));
         if (!doc.help().isBlank()) {
-            text.append(": ").append(doc.help().strip());
+            String help = doc.help().strip();
+            // a huge help text would be embedded piece by piece; its first 1 000 characters say what the metric is
+            text.append(": ").append(help, 0, Math.min(help.length(), MAX_HELP));
         }
         if (!doc.unit().isBlank() && !text.toString().toLowerCase(Locale.ROOT).contains(doc.unit().toLowerCase(Locale.ROOT))) {
             text.append(" (").append(doc.unit()).append(')');

@@ -11,7 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
@@ -39,6 +42,7 @@ public final class VectorIndexer {
     private final LoadingEmbedder model;
     private final Duration budget;
     private final Synonyms synonyms;
+    private final byte[] vocabulary;
     private final BooleanSupplier syncing;
     private final SharedVectors shared;
     private record Counted(long version, int waiting) {
@@ -59,6 +63,7 @@ public final class VectorIndexer {
                          Synonyms synonyms, Duration budget, BooleanSupplier syncing, SharedVectors shared) {
         this.shared = shared;
         this.synonyms = synonyms;
+        this.vocabulary = synonyms.fingerprint();
         this.syncing = syncing;
         this.tenants = tenants;
         this.indexes = indexes;
@@ -95,17 +100,22 @@ public final class VectorIndexer {
      * last commit has not been counted yet (the model still loads, or the step has not run since).
      */
     public Integer waiting(String tenantId) {
+        if (model == null) {
+            return null; // semantic search is off
+        }
         Counted c = waiting.get(tenantId);
         return c == null || c.version() != indexes.of(tenantId).version() ? null : c.waiting();
     }
 
     /** The hash a vector is kept with: its metric's text hash and the vocabulary's, so that a new vocabulary re-embeds. */
-    private byte[] withVocabulary(byte[] textHash) {
-        byte[] both = new byte[textHash.length + 32];
-        System.arraycopy(textHash, 0, both, 0, textHash.length);
-        byte[] vocabulary = synonyms.fingerprint();
-        System.arraycopy(vocabulary, 0, both, textHash.length, Math.min(32, vocabulary.length));
-        return MetricText.hash(new String(both, java.nio.charset.StandardCharsets.ISO_8859_1));
+    private byte[] withVocabulary(BytesRef textHash) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(textHash.bytes, textHash.offset, textHash.length);
+            return Arrays.copyOf(digest.digest(vocabulary), textHash.length);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     private void catchUp(String tenantId, Embedder embedder, long deadline) {
@@ -125,7 +135,7 @@ public final class VectorIndexer {
         }
         List<String> todo = new ArrayList<>();
         wanted.forEach((id, hash) -> {
-            if (hash.length == 0 || !new BytesRef(withVocabulary(BytesRef.deepCopyOf(hash).bytes)).equals(have.get(id))) {
+            if (hash.length == 0 || !new BytesRef(withVocabulary(hash)).equals(have.get(id))) {
                 todo.add(id);
             }
         });
@@ -140,14 +150,18 @@ public final class VectorIndexer {
             Map<String, String> textByHash = new HashMap<>();
             for (MetricDocument d : index.committed(ids).values()) {
                 String text = MetricText.of(d);
-                String hash = HexFormat.of().formatHex(withVocabulary(MetricText.hash(text)));
+                String hash = HexFormat.of().formatHex(withVocabulary(new BytesRef(MetricText.hash(text))));
                 hashById.put(d.id(), hash);
                 textByHash.put(hash, synonyms.expand(text));
             }
             Map<String, float[]> fromOthers = shared.get(tenantId, textByHash.keySet());
+            boolean embedding = shared.embedsHere();
+            if (fromOthers.isEmpty() && !embedding && !textByHash.isEmpty()) {
+                break; // the replica holding the sync lease has not shared these yet: look again next step
+            }
             Map<String, float[]> vectorByHash = new HashMap<>(fromOthers);
             List<String> toEmbed = textByHash.keySet().stream().filter(h -> !vectorByHash.containsKey(h)).toList();
-            if (!toEmbed.isEmpty() && shared.embedsHere()) {
+            if (!toEmbed.isEmpty() && embedding) {
                 List<float[]> embedded = embedder.embedAll(toEmbed.stream().map(textByHash::get).toList());
                 Map<String, float[]> fresh = new HashMap<>();
                 for (int i = 0; i < toEmbed.size(); i++) {

@@ -135,11 +135,20 @@ public final class PrometheusResponses {
                 if (field.equals("totalSeries") && t.isNumeric()) {
                     totalSeries = p.getLongValue();
                 } else if (field.equals("seriesCountByMetricName") && t == JsonToken.START_ARRAY) {
-                    readCounts(p, seriesByName::put);
+                    // a source that lists more than it was asked for is not held in memory beyond that
+                    readCounts(p, (name, count) -> {
+                        if (seriesByName.size() < PrometheusApi.CENSUS_NAMES) {
+                            seriesByName.put(name, count);
+                        }
+                    });
                 } else if (field.equals("labelValueCountByLabelName") && t == JsonToken.START_ARRAY) {
-                    Map<String, Long> byLabel = new HashMap<>();
-                    readCounts(p, byLabel::put);
-                    names = byLabel.getOrDefault("__name__", -1L);
+                    long[] nameCount = {-1};
+                    readCounts(p, (label, count) -> {
+                        if (label.equals("__name__")) {
+                            nameCount[0] = count;
+                        }
+                    });
+                    names = nameCount[0];
                 } else {
                     p.skipChildren();
                 }

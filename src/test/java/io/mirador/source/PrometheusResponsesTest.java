@@ -61,6 +61,25 @@ class PrometheusResponsesTest {
     }
 
     @Test
+    void should_keep_at_most_a_thousand_names_when_a_census_lists_more() throws IOException {
+        // given: a source answering far more names than topN asked for
+        StringBuilder json = new StringBuilder("{\"status\":\"success\",\"data\":{\"totalSeries\":5000,"
+                + "\"seriesCountByMetricName\":[");
+        for (int i = 0; i < 5000; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"name\":\"m").append(i).append("\",\"value\":1}");
+        }
+        json.append("],\"labelValueCountByLabelName\":[{\"name\":\"__name__\",\"value\":5000}]}}");
+
+        // when
+        SeriesCensus census = PrometheusResponses.census(body(json.toString()), LocalDate.of(2026, 11, 26));
+
+        // then
+        assertThat(census.seriesByName()).hasSize(PrometheusApi.CENSUS_NAMES);
+        assertThat(census.names()).isEqualTo(5000);
+        assertThat(census.hasEveryName()).isFalse();
+    }
+
+    @Test
     void should_read_the_strings_when_data_is_a_string_array() throws IOException {
         // given
         String json = "{\"status\":\"success\",\"data\":[\"up\",\"node_load1\",\"rec:rule:sum\"]}";
