@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -19,13 +20,25 @@ public final class MetricText {
     private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
     private static final Pattern SEPARATORS = Pattern.compile("[_:.]+");
 
+    /**
+     * What the series a scraper writes for every target mean (Prometheus and vmagent write them, no source has
+     * metadata for them): without it, {@code up} is the single word "up", near every question that has it.
+     */
+    private static final Map<String, String> SCRAPE_SERIES = Map.of(
+            "up", "1 if the scrape target is healthy and reachable, 0 if the scrape failed",
+            "scrape_duration_seconds", "Time the last scrape of the target took",
+            "scrape_samples_scraped", "Number of samples the target exposed in the last scrape",
+            "scrape_samples_post_metric_relabeling", "Number of samples left after metric relabeling in the last scrape",
+            "scrape_series_added", "Approximate number of new series in the last scrape",
+            "scrape_timeout_seconds", "The configured scrape timeout of the target");
+
     private MetricText() {
     }
 
     public static String of(MetricDocument doc) {
         StringBuilder text = new StringBuilder(nameWords(doc.name()));
-        if (!doc.help().isBlank()) {
-            String help = doc.help().strip();
+        String help = doc.help().isBlank() ? SCRAPE_SERIES.getOrDefault(doc.name(), "") : doc.help().strip();
+        if (!help.isEmpty()) {
             // a huge help text would be embedded piece by piece; its first 1 000 characters say what the metric is
             text.append(": ").append(help, 0, Math.min(help.length(), MAX_HELP));
         }

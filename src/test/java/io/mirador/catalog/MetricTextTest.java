@@ -25,6 +25,13 @@ class MetricTextTest {
     }
 
     @Test
+    void should_describe_the_series_a_scraper_writes_when_the_source_has_no_help_for_them() {
+        assertThat(MetricText.of(doc("up", "", ""))).startsWith("up: 1 if the scrape target is healthy");
+        assertThat(MetricText.of(doc("up", "Its own help.", ""))).isEqualTo("up: Its own help.");
+        assertThat(MetricText.of(doc("down", "", ""))).isEqualTo("down");
+    }
+
+    @Test
     void should_cut_a_huge_help_text_and_hash_equal_texts_alike() {
         String huge = "x".repeat(100_000);
         String text = MetricText.of(doc("big_help", huge, ""));

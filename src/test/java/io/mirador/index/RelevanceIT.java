@@ -118,6 +118,26 @@ class RelevanceIT {
         assertThat(questions.get("mirador").mrr()).as("questions MRR\n%s", report).isGreaterThanOrEqualTo(QUESTIONS_MRR);
     }
 
+    @Test
+    void should_answer_the_readme_questions_in_the_top_3() {
+        // given: the questions the README and the demo show, and the node exporter metrics that answer them
+        Map<String, List<String>> questions = Map.of(
+                "is the disk almost full", List.of("node_filesystem_avail_bytes", "node_filesystem_free_bytes"),
+                "how long has the machine been up", List.of("node_boot_time_seconds", "node_time_seconds"),
+                "packets dropped by the network card", List.of("node_network_receive_drop_total", "node_network_transmit_drop_total"));
+
+        questions.forEach((question, answers) -> {
+            if (rankOf(names, answers) == 0) {
+                return; // a machine without the metric (no filesystem seen in a container, say) cannot answer
+            }
+            // when
+            List<String> ranked = mirador(question, true);
+
+            // then
+            assertThat(rankOf(ranked, answers)).as("rank of %s for \"%s\" in %s", answers, question, ranked).isBetween(1, 3);
+        });
+    }
+
     /**
      * Runs a set of cases against the catalog and the baselines, appends its table (per kind and overall, the catalog's
      * misses) to the report, and answers each engine's overall score. A case whose metric this machine does not have
