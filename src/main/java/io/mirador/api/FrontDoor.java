@@ -7,6 +7,7 @@ import io.mirador.security.AccessDeniedException;
 import io.mirador.security.ApiKeys;
 import io.mirador.security.Caller;
 import io.mirador.security.Role;
+import io.mirador.explorer.PageFiles;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -36,8 +37,9 @@ import java.util.Set;
  *       in UTF-8 with a 415;</li>
  *   <li>the caller is known from its key, read from the request headers only ({@code Authorization: Bearer},
  *       {@code X-API-Key}, or the password of {@code Authorization: Basic}, which Hawtio sends), never from
- *       the URL; with keys configured, only {@code /observe/health/live} and {@code /ready} answer without one,
- *       and {@code /observe/jolokia} needs an admin key.</li>
+ *       the URL; with keys configured, only {@code /observe/health/live} and {@code /ready} and the web
+ *       explorer's files (the page, which asks for a key) answer without one, and {@code /observe/jolokia} needs
+ *       an admin key.</li>
  * </ul>
  * The caller reaches the routes as the Vert.x user, which Camel passes on as a header no client can set.
  */
@@ -94,7 +96,7 @@ public final class FrontDoor implements Handler<RoutingContext> {
                 caller.require(Role.ADMIN);
             }
         } catch (AccessDeniedException denied) {
-            if (OPEN.contains(path)) {
+            if (OPEN.contains(path) || PageFiles.isPageFile(path)) {
                 ctx.next();
                 return;
             }

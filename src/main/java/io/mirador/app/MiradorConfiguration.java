@@ -3,6 +3,10 @@ package io.mirador.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirador.api.ErrorResponses;
 import io.mirador.api.FrontDoor;
+import io.mirador.explorer.ExplorerApi;
+import io.mirador.explorer.ExplorerSettings;
+import io.mirador.explorer.MetricPreview;
+import io.mirador.explorer.PageFiles;
 import io.mirador.api.ResponseHeaders;
 import io.mirador.api.SearchesInFlight;
 import io.mirador.api.HealthApi;
@@ -353,13 +357,21 @@ public final class MiradorConfiguration implements CamelConfiguration {
                         + "' is not one of mirador.tenants");
             }
             FrontDoor frontDoor = new FrontDoor(context, apiKeys, json, http.bodyTimeout(), http.maxBodyBytes());
-            bindHttpServer(context, http.port(), frontDoor, http.idleTimeout());
+            ExplorerSettings explorer = new ExplorerSettings(settings.textOrEmpty("mirador.explorer.grafana-url"),
+                    settings.textOrEmpty("mirador.explorer.vmui-url"),
+                    java.util.Arrays.stream(settings.textOrEmpty("mirador.explorer.facet-labels").split(","))
+                            .map(String::strip).filter(l -> !l.isEmpty()).toList(),
+                    settings.duration("mirador.explorer.preview-timeout", Duration.ofSeconds(1), Duration.ofMinutes(5)));
+            bindHttpServer(context, http.port(), frontDoor, http.idleTimeout(), new PageFiles());
             SourceProbe probe = new SourceProbe(sourceHttp, clock);
             registry.bind("frontDoor", frontDoor);
             registry.bind("responseHeaders", new ResponseHeaders());
             registry.bind("objectMapper", json);
             registry.bind("errorResponses", new ErrorResponses(json));
-            registry.bind("searchApi", new SearchApi(indexes, new MetricSearch(near, semanticWeight), defaultTenant, meters, searches));
+            registry.bind("searchApi", new SearchApi(indexes, new MetricSearch(near, semanticWeight, explorer.facetLabels()),
+                    defaultTenant, meters, searches));
+            registry.bind("explorerApi", new ExplorerApi(tenants, indexes, new MetricPreview(sourceHttp, explorer.previewTimeout(), clock),
+                    explorer, defaultTenant));
             Duration maxLag = settings.duration("mirador.replica.max-lag", Duration.ofSeconds(1), Duration.ofDays(1));
             registry.bind("syncApi", new SyncApi(tenants, runs, syncSettings, store, defaultTenant, clock, indexes,
                     follower, forwarding, vectorIndexer::waiting));
@@ -382,19 +394,22 @@ public final class MiradorConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Binds the Vert.x instance the platform HTTP server is built with, so that the server gets its idle timeout,
-     * answers requests it cannot read in the API's error shape, and has the front door as its first route before
-     * it listens.
+     * Binds the Vert.x instance the platform HTTP server is built with, so that the server gets its idle timeout and
+     * compresses answers for clients that accept gzip, answers requests it cannot read in the API's error shape, and
+     * has the front door as its first route and the web explorer's files as its second before it listens.
      */
-    private static void bindHttpServer(CamelContext context, int port, FrontDoor frontDoor, Duration idleTimeout) {
+    private static void bindHttpServer(CamelContext context, int port, FrontDoor frontDoor, Duration idleTimeout,
+                                       PageFiles page) {
         Vertx real = Vertx.vertx();
         Vertx vertx = ServerHooks.around(real,
-                options -> options.setIdleTimeout((int) idleTimeout.toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS),
+                options -> options.setIdleTimeout((int) idleTimeout.toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS)
+                        .setCompressionSupported(true),
                 server -> {
                     server.invalidRequestHandler(frontDoor::invalidRequest);
                     VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                             VertxPlatformHttpRouter.getRouterNameFromPort(port));
                     router.route().order(Integer.MIN_VALUE).handler(frontDoor).failureHandler(frontDoor::failure);
+                    router.route().order(Integer.MIN_VALUE + 1).handler(page);
                 },
                 frontDoor::admit);
         context.getRegistry().bind("vertx", vertx);

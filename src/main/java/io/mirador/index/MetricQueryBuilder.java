@@ -64,8 +64,11 @@ public final class MetricQueryBuilder {
         this.alternatives = alternatives;
     }
 
-    /** A query ready to run, with the words it matches in names and help texts (for highlighting). */
-    public record Built(BooleanQuery query, Set<String> nameWords, Set<String> helpWords) {
+    /**
+     * A query ready to run, with the words it matches in names and help texts (for highlighting), and the words typed
+     * when every one is a word of some metric's name ("filesystem free"), else none.
+     */
+    public record Built(BooleanQuery query, Set<String> nameWords, Set<String> helpWords, List<String> typedNameWords) {
 
         /** The same query with {@code text} as its scored part (its first clause), the filters kept. */
         public Query withText(Query text) {
@@ -89,6 +92,16 @@ public final class MetricQueryBuilder {
     public Built build(ParsedQuery parsed, SearchFilters filters, Vocabulary vocabulary) {
         Set<String> nameTerms = new java.util.HashSet<>();
         Set<String> helpTerms = new java.util.HashSet<>();
+        List<String> typedNameWords = new ArrayList<>();
+        boolean onlyNameWords = parsed.phrases().isEmpty();
+        for (String word : parsed.words()) {
+            for (String token : tokens(nameWords, word)) {
+                if (!isStopWord(token)) {
+                    onlyNameWords &= vocabulary.hasNameWord(token);
+                    typedNameWords.add(token);
+                }
+            }
+        }
         BooleanQuery.Builder top = new BooleanQuery.Builder();
         Query text = freeText(parsed, vocabulary, nameTerms, helpTerms);
         top.add(text == null ? new MatchAllDocsQuery() : text, Occur.MUST);
@@ -104,7 +117,7 @@ public final class MetricQueryBuilder {
         for (Map.Entry<String, String> label : filters.labels().entrySet()) {
             top.add(pair(label.getKey(), label.getValue()), Occur.FILTER);
         }
-        return new Built(top.build(), nameTerms, helpTerms);
+        return new Built(top.build(), nameTerms, helpTerms, onlyNameWords ? typedNameWords : List.of());
     }
 
     /**

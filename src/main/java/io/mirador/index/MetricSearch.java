@@ -51,10 +51,11 @@ public final class MetricSearch {
 
     private final NearMetrics near;
     private final float semanticWeight;
+    private final List<String> facetLabels;
 
     /** Lexical search only. */
     public MetricSearch() {
-        this(NearMetrics.NONE, 0f);
+        this(NearMetrics.NONE, 0f, List.of());
     }
 
     /**
@@ -62,11 +63,13 @@ public final class MetricSearch {
      * {@code semanticWeight} times its nearness in meaning (0 at the similarity floor, 1 for the same meaning). One
      * pass: no query runs first for the best lexical score.
      *
-     * @param near the metrics near a query in meaning
+     * @param near        the metrics near a query in meaning
+     * @param facetLabels labels whose values are counted as facets ({@code label:job}) beside type, unit and label key
      */
-    public MetricSearch(NearMetrics near, float semanticWeight) {
+    public MetricSearch(NearMetrics near, float semanticWeight, List<String> facetLabels) {
         this.near = near;
         this.semanticWeight = semanticWeight;
+        this.facetLabels = List.copyOf(facetLabels);
         this.builder = new MetricQueryBuilder(near::alternatives);
     }
 
@@ -92,7 +95,8 @@ public final class MetricSearch {
 
     /**
      * The metrics near the query in meaning, or none: only for free text of two words or more (or a phrase) ranked by
-     * relevance; one word, such as one metric's exact name, is searched by its words.
+     * relevance, unless one metric's name has every word typed; one word, such as one metric's exact name, and the words
+     * of a name are searched by their words.
      */
     private Map<String, Float> nearby(TenantIndex index, IndexSearcher searcher, ParsedQuery parsed,
                                       MetricQueryBuilder.Built built, SearchQuery q) throws IOException {
@@ -104,9 +108,22 @@ public final class MetricSearch {
         if (parsed.words().size() + parsed.phrases().size() < 2) {
             return Map.of();
         }
+        // words some metric's name has every one of ("filesystem free") name metrics: ranked by those words, the metric
+        // named by them comes first, where meaning would reorder them by what the model finds near
+        if (!built.typedNameWords().isEmpty() && namesHaveAll(searcher, built.typedNameWords())) {
+            return Map.of();
+        }
         List<String> words = new ArrayList<>(parsed.words());
         words.addAll(parsed.phrases());
         return near.near(index.tenantId(), String.join(" ", words));
+    }
+
+    private static boolean namesHaveAll(IndexSearcher searcher, List<String> words) throws IOException {
+        BooleanQuery.Builder all = new BooleanQuery.Builder();
+        for (String w : words) {
+            all.add(new TermQuery(new Term(MetricFields.NAME_WORDS, w)), BooleanClause.Occur.FILTER);
+        }
+        return searcher.count(all.build()) > 0;
     }
 
     private static Sort sort(SearchQuery q, boolean scored) {
@@ -127,7 +144,7 @@ public final class MetricSearch {
         TopDocs top;
         Map<String, Map<String, Long>> facets = null;
         if (q.facets()) {
-            Object[] both = searcher.search(query, new MultiCollectorManager(topDocs, new FacetCounts(FACETS, FACET_VALUES)));
+            Object[] both = searcher.search(query, new MultiCollectorManager(topDocs, new FacetCounts(FACETS, facetLabels, FACET_VALUES)));
             top = (TopDocs) both[0];
             facets = (Map<String, Map<String, Long>>) both[1];
         } else {

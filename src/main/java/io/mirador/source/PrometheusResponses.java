@@ -158,6 +158,94 @@ public final class PrometheusResponses {
         }
     }
 
+    /**
+     * Reads a range query's answer ({@code resultType} matrix): the first {@code max} series whole, the others
+     * counted and skipped, so that a query matching a million series costs the preview no memory.
+     */
+    public static RangeSeries matrix(InputStream body, int max) throws IOException {
+        try (JsonParser p = JSON.createParser(body)) {
+            Envelope envelope = enterData(p, JsonToken.START_OBJECT);
+            List<RangeSeries.Series> kept = new ArrayList<>();
+            int total = 0;
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                JsonToken t = p.nextToken();
+                if (field.equals("resultType") && !"matrix".equals(p.getValueAsString())) {
+                    throw new SourceAnswerException("expected a matrix, found " + p.getValueAsString());
+                } else if (field.equals("result") && t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        if (total++ < max) {
+                            kept.add(rangeSeries(p));
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            envelope.finish(p);
+            return new RangeSeries(kept, total);
+        }
+    }
+
+    /** One {@code {"metric":{..},"values":[[t,"v"],..]}}, the parser at its start. */
+    private static RangeSeries.Series rangeSeries(JsonParser p) throws IOException {
+        Map<String, String> labels = new java.util.TreeMap<>();
+        double[] times = new double[64];
+        double[] values = new double[64];
+        int n = 0;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            JsonToken t = p.nextToken();
+            if (field.equals("metric") && t == JsonToken.START_OBJECT) {
+                String key;
+                while ((key = p.nextFieldName()) != null) {
+                    p.nextToken();
+                    labels.put(key, p.getValueAsString());
+                }
+            } else if (field.equals("values") && t == JsonToken.START_ARRAY) {
+                while (p.nextToken() == JsonToken.START_ARRAY) {
+                    p.nextToken();
+                    double time = p.getValueAsDouble();
+                    p.nextToken();
+                    double value = parseSample(p.getValueAsString());
+                    if (p.nextToken() != JsonToken.END_ARRAY) {
+                        throw new SourceAnswerException("a point of a range query is not [time, \"value\"]");
+                    }
+                    if (n == times.length) {
+                        times = java.util.Arrays.copyOf(times, n * 2);
+                        values = java.util.Arrays.copyOf(values, n * 2);
+                    }
+                    times[n] = time;
+                    values[n++] = value;
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return new RangeSeries.Series(labels, java.util.Arrays.copyOf(times, n), java.util.Arrays.copyOf(values, n));
+    }
+
+    /** A sample value as Prometheus writes it: a number, {@code NaN}, {@code +Inf} or {@code -Inf}. */
+    private static double parseSample(String text) throws SourceAnswerException {
+        if (text == null) {
+            throw new SourceAnswerException("a point of a range query has no value");
+        }
+        return switch (text) {
+            case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            case "NaN" -> Double.NaN;
+            default -> {
+                try {
+                    yield Double.parseDouble(text);
+                } catch (NumberFormatException e) {
+                    throw new SourceAnswerException("a point of a range query has the value '" + text + "'");
+                }
+            }
+        };
+    }
+
     /** Reads an array of {@code {"name":..,"value":..}} objects, the parser at its start. */
     private static void readCounts(JsonParser p, BiConsumer<String, Long> out) throws IOException {
         while (p.nextToken() == JsonToken.START_OBJECT) {
