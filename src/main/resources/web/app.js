@@ -182,7 +182,7 @@ $('q').addEventListener('input', () => {
   typingTimer = setTimeout(() => {
     go({ q: $('q').value, metric: '', page: 1 }, app.state.metric ? 'push' : 'replace');
     suggest($('q').value);
-  }, 60);
+  }, 40);
 });
 
 $('search-form').addEventListener('submit', (e) => {

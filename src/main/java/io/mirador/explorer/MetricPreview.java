@@ -3,6 +3,7 @@ package io.mirador.explorer;
 import io.mirador.api.ApiException;
 import io.mirador.source.PrometheusResponses;
 import io.mirador.source.RangeSeries;
+import io.mirador.source.SourceAnswerException;
 import io.mirador.source.SourceException;
 import io.mirador.source.SourceHttpClient;
 import io.mirador.source.SourceReadException;
@@ -73,8 +74,11 @@ public final class MetricPreview {
                 throw new ApiException(504, "unavailable", "the source of tenant " + tenant.id()
                         + " did not answer the preview within " + GoDuration.format(timeout));
             }
+            // what went wrong in words of ours: an I/O failure's message names the source's address
+            String why = e.getCause() instanceof SourceAnswerException unreadable ? ": " + unreadable.getMessage()
+                    : e.getCause() instanceof java.net.ConnectException ? ": it cannot be reached" : "";
             throw new ApiException(502, "unavailable", "the source of tenant " + tenant.id()
-                    + " could not be read for the preview" + sourceSays(e.getMessage()));
+                    + " could not be read for the preview" + why);
         }
         List<Line> lines = new ArrayList<>();
         for (RangeSeries.Series s : answer.series()) {

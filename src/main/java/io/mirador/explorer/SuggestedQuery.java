@@ -5,6 +5,7 @@ import io.mirador.catalog.MetricDocument;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The PromQL a metric is usually read with, by its type: a counter's per-second rate summed by its most telling
@@ -20,21 +21,44 @@ public final class SuggestedQuery {
     private SuggestedQuery() {
     }
 
+    private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
     public static String of(MetricDocument doc) {
         String name = doc.name();
         String type = doc.type().toLowerCase(Locale.ROOT);
         if (type.equals("histogram") || name.endsWith("_bucket")) {
             String family = name.endsWith("_bucket") ? name.substring(0, name.length() - "_bucket".length()) : name;
-            return "histogram_quantile(0.95, sum by (le) (rate(" + family + "_bucket[5m])))";
+            return "histogram_quantile(0.95, sum by (le) (rate(" + selector(family + "_bucket") + "[5m])))";
         }
         if (type.equals("summary")) {
-            return "max by (quantile) (" + name + ")";
+            return "max by (quantile) (" + selector(name) + ")";
         }
         if (type.equals("counter") || name.endsWith("_total")) {
             String by = breakdown(doc.labelCardinality());
-            return "sum" + (by == null ? "" : " by (" + by + ")") + " (rate(" + name + "[5m]))";
+            return "sum" + (by == null ? "" : " by (" + by + ")") + " (rate(" + selector(name) + "[5m]))";
         }
-        return name;
+        return selector(name);
+    }
+
+    /**
+     * The series of one name: the name itself, or {@code {__name__="..."}} for a name PromQL cannot write bare (some
+     * sources take any name), quoted so that no name can add to the query.
+     */
+    static String selector(String name) {
+        if (METRIC_NAME.matcher(name).matches()) {
+            return name;
+        }
+        StringBuilder quoted = new StringBuilder("{__name__=\"");
+        for (char c : name.toCharArray()) {
+            switch (c) {
+                case '\\' -> quoted.append("\\\\");
+                case '"' -> quoted.append("\\\"");
+                case '\n' -> quoted.append("\\n");
+                default -> quoted.append(c);
+            }
+        }
+        return quoted.append("\"}").toString();
     }
 
     /**
@@ -47,7 +71,8 @@ public final class SuggestedQuery {
         for (Map.Entry<String, Long> label : cardinality.entrySet()) {
             long values = label.getValue();
             boolean better = values > bestValues || (values == bestValues && best != null && label.getKey().compareTo(best) < 0);
-            if (!NOT_A_BREAKDOWN.contains(label.getKey()) && !label.getKey().equals("job") && values <= MOST_SERIES && better) {
+            if (!NOT_A_BREAKDOWN.contains(label.getKey()) && !label.getKey().equals("job") && values <= MOST_SERIES && better
+                    && LABEL_NAME.matcher(label.getKey()).matches()) {
                 best = label.getKey();
                 bestValues = values;
             }

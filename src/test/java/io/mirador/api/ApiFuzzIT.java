@@ -68,6 +68,9 @@ class ApiFuzzIT {
     /** Response headers the service may set; anything else (Set-Cookie, Access-Control-*, X-API-Key...) is a leak. */
     static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "content-length", "connection", "transfer-encoding",
             "www-authenticate", "allow", "retry-after", "vary", "cache-control", "content-encoding");
+    /** Headers of the web explorer's own files (the page at / and under /ui/), which the fuzzer may reach. */
+    static final Set<String> PAGE_HEADERS = Set.of("content-security-policy", "etag", "referrer-policy",
+            "x-content-type-options", "x-frame-options");
     /** Values the service writes on its own, which a request may happen to send too. */
     static final Set<String> SERVER_VALUES = Set.of("application/json", "close", "keep-alive", "chunked", "bearer");
     static final String KNOWN = "fuzz_http_requests_total";
@@ -204,8 +207,9 @@ class ApiFuzzIT {
         if ((trigger || change) && a.status < 300 || trigger && a.status == 409) {
             return "a request generated to be refused was run (the generator's mistake, or the service's)";
         }
+        boolean page = isPage(f, a);
         for (Map.Entry<String, String> h : a.headers.entrySet()) {
-            if (!RESPONSE_HEADERS.contains(h.getKey())) {
+            if (!RESPONSE_HEADERS.contains(h.getKey()) && !(page && PAGE_HEADERS.contains(h.getKey()))) {
                 return "unexpected response header " + h.getKey() + ": " + h.getValue();
             }
             if (h.getKey().equals("content-length")) {
@@ -220,7 +224,7 @@ class ApiFuzzIT {
                 }
             }
         }
-        if (f.method.equals("HEAD")) {
+        if (f.method.equals("HEAD") || page) {
             return null;
         }
         JsonNode body;
@@ -244,6 +248,23 @@ class ApiFuzzIT {
             }
         }
         return null;
+    }
+
+    /** Whether the answer is one of the web explorer's files, for a GET of its path: HTML, script or style, not JSON. */
+    static boolean isPage(Fuzz f, Answer a) {
+        String[] requestLine = new String(f.head, StandardCharsets.ISO_8859_1).split("\r\n", 2)[0].split(" ");
+        if (requestLine.length < 2 || !(a.status == 200 || a.status == 304)) {
+            return false;
+        }
+        // the server reads the path as Vert.x normalises it: repeated slashes as one, dot segments resolved
+        String path = requestLine[1].split("\\?", 2)[0].replaceAll("/{2,}", "/");
+        try {
+            path = java.net.URI.create(path).normalize().getPath();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return io.mirador.explorer.PageFiles.isPageFile(path)
+                && a.headers.getOrDefault("content-type", "").matches("(text/(html|javascript|css)|image/svg\\+xml).*");
     }
 
     static void record(List<String> failures, AtomicInteger failed, Fuzz f, Answer a, String problem) {
@@ -1127,7 +1148,16 @@ class ApiFuzzIT {
         } else {
             body.writeBytes(in.readAllBytes());
         }
-        return new Answer(status, headers, body.toByteArray());
+        return new Answer(status, headers, decoded(headers.getOrDefault("content-encoding", ""), body.toByteArray()));
+    }
+
+    /** The body as the server wrote it before it compressed it for a request that accepts gzip or deflate. */
+    private static byte[] decoded(String encoding, byte[] body) throws IOException {
+        return switch (encoding.toLowerCase(Locale.ROOT)) {
+            case "gzip" -> new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
+            case "deflate" -> new java.util.zip.InflaterInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
+            default -> body;
+        };
     }
 
     private static String line(InputStream in) throws IOException {

@@ -2,9 +2,11 @@ package io.mirador.explorer;
 
 import io.mirador.security.ApiKeys;
 import io.mirador.testing.Browser;
+import io.mirador.testing.FaultySource;
 import io.mirador.testing.Mirador;
 import io.mirador.testing.NodeExporter;
 import io.mirador.testing.Prometheus;
+import io.mirador.testing.Series;
 import io.mirador.testing.ServiceProcess;
 import io.mirador.testing.VictoriaMetrics;
 import io.mirador.testing.Waits;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
@@ -30,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -69,10 +73,21 @@ class ExplorerIT {
             return samples.matches("(?s).*\"value\":\\[[0-9.]+,\"([4-9]|[1-9][0-9]+)\"].*")
                     && ServiceProcess.get(prometheus.url() + "/api/v1/metadata?metric=node_load1").body().contains("gauge");
         });
+        // bin/mirador bench explorer times the page over more names: -Dexplorer.names=10000
+        int extra = Integer.getInteger("explorer.names", 0);
+        if (extra > 0) {
+            vm.importPrometheus(syntheticNames(extra));
+            vm.flush();
+        }
         Map<String, String> settings = Mirador.settings(vm.url(), dir.resolve("mirador"));
         settings.put("mirador.tenant.default.metadata-url", prometheus.url());
         mirador = Mirador.start(settings);
         mirador.syncNow(true);
+        if (extra > 0) {
+            // timed alone, not beside the embedding of every new name
+            Waits.until(Duration.ofMinutes(5), "every metric to be embedded", () ->
+                    mirador.state().path("embeddings_waiting").asInt(-1) == 0);
+        }
         browser = Browser.start("1280,900");
     }
 
@@ -145,6 +160,10 @@ class ExplorerIT {
 
     @Test
     void should_show_a_metric_with_its_labels_suggested_query_and_a_chart() {
+        // given: the source has a rate to show (two scrapes within one of the query's 15 s steps)
+        Waits.until(Duration.ofSeconds(60), "a rate of node_cpu_seconds_total at the source", () -> mirador
+                .get("/api/v1/metrics/default/node_cpu_seconds_total/preview").ok().path("series").path(0).path("points").size() > 0);
+
         // when
         browser.open(mirador.url() + "/?metric=node_cpu_seconds_total");
 
@@ -260,6 +279,44 @@ class ExplorerIT {
     }
 
     @Test
+    void should_answer_a_preview_the_source_fails_in_the_api_error_shape_without_the_source_url() {
+        // given: the source behind a proxy that fails range queries on demand
+        try (FaultySource faulty = FaultySource.start(vm.url())) {
+            Map<String, String> settings = Mirador.settings(faulty.url(), dir.resolve("faulty"));
+            settings.put("mirador.explorer.preview-timeout", "1s");
+            settings.put("mirador.search.semantic.enabled", "false");
+            try (Mirador m = Mirador.start(settings)) {
+                m.syncNow(true);
+                String preview = "/api/v1/metrics/default/node_load1/preview";
+                assertThat(m.get(preview + "?range=15m").ok().path("series")).isNotEmpty();
+
+                // when / then
+                faulty.always("/api/v1/query_range", FaultySource.Fault.httpStatus(500));
+                assertPreviewError(m.get(preview), 502, "status 500", faulty.url());
+                faulty.clear();
+                faulty.always("/api/v1/query_range", FaultySource.Fault.garbled());
+                assertPreviewError(m.get(preview), 502, "could not be read", faulty.url());
+                faulty.clear();
+                faulty.always("/api/v1/query_range", FaultySource.Fault.stall());
+                long started = System.nanoTime();
+                assertPreviewError(m.get(preview), 504, "within 1s", faulty.url());
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+                faulty.clear();
+                assertPreviewError(m.get(preview + "?range=1y"), 400, "range", faulty.url());
+                assertPreviewError(m.get(preview + "?range=10s"), 400, "between 1m and 7d", faulty.url());
+                assertPreviewError(m.get("/api/v1/metrics/default/no_such_metric/preview"), 404, "no_such_metric", faulty.url());
+                assertPreviewError(m.get("/api/v1/metrics/nope/node_load1/preview"), 404, "nope", faulty.url());
+            }
+        }
+    }
+
+    private static void assertPreviewError(Mirador.Response r, int status, String says, String sourceUrl) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.json().path("status").asText()).isEqualTo("error");
+        assertThat(r.json().path("error").asText()).contains(says).doesNotContain(sourceUrl).doesNotContain("127.0.0.1");
+    }
+
+    @Test
     void should_fit_a_phone() {
         try (Browser phone = Browser.start("390,844")) {
             // when
@@ -275,39 +332,65 @@ class ExplorerIT {
 
     @Test
     void should_time_a_linked_search_and_a_keystroke() throws Exception {
-        // a timing, not a goal: written to target/explorer-timings.txt (bin/mirador bench explorer)
-        browser.open(mirador.url() + "/?q=filesystem+free");
-        Number linked = (Number) browser.until("the first results painted", d -> browser.script(
-                "const m = performance.getEntriesByName('results-painted'); return m.length ? m[0].startTime : null"));
-        Number keystroke = (Number) ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeAsyncScript("""
-                const done = arguments[arguments.length - 1];
-                const q = document.getElementById('q');
-                const results = document.getElementById('results');
-                const started = performance.now();
-                new MutationObserver((m, o) => { o.disconnect(); done(performance.now() - started); })
-                    .observe(results, {childList: true});
-                q.value = q.value + ' bytes';
-                q.dispatchEvent(new Event('input', {bubbles: true}));
-                """);
+        // a timing, not a goal: the medians of 7 runs, written to target/explorer-timings.txt (bin/mirador bench explorer)
+        List<Double> linked = new ArrayList<>();
+        List<Double> keystroke = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            browser.open(mirador.url() + "/?q=filesystem+free");
+            linked.add(((Number) browser.until("the first results painted", d -> browser.script(
+                    "const m = performance.getEntriesByName('results-painted'); return m.length ? m[0].startTime : null")))
+                    .doubleValue());
+            keystroke.add(((Number) ((JavascriptExecutor) browser.driver()).executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    const q = document.getElementById('q');
+                    const results = document.getElementById('results');
+                    const started = performance.now();
+                    new MutationObserver((m, o) => { o.disconnect(); done(performance.now() - started); })
+                        .observe(results, {childList: true});
+                    q.value = q.value + ' bytes';
+                    q.dispatchEvent(new Event('input', {bubbles: true}));
+                    """)).doubleValue());
+        }
         long names = mirador.search("{\"limit\":1}").path("total").asLong();
-        String line = String.format("explorer timings (%d names): navigation to first results painted %.0f ms, keystroke to"
-                + " results updated %.0f ms (with the 60 ms typing pause)%n", names, linked.doubleValue(), keystroke.doubleValue());
+        String line = String.format("explorer timings, %d names, median of 7: navigation to first results painted %.0f ms,"
+                + " keystroke to results updated %.0f ms (the page waits 40 ms for the next keystroke before it asks)%n",
+                names, median(linked), median(keystroke));
         Files.writeString(TIMINGS, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         System.out.print(line);
-        assertThat(linked.doubleValue()).isPositive();
+        assertThat(linked).allMatch(t -> t > 0);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** {@code count} names of made-up services, sharing their words as real exporters' names do. */
+    private static Series syntheticNames(int count) {
+        String[] systems = {"http", "grpc", "db", "cache", "queue", "filesystem", "disk", "net", "jvm", "kafka"};
+        String[] things = {"requests", "errors", "free", "used", "latency", "connections", "retries", "messages"};
+        String[] units = {"total", "bytes", "seconds", "ratio"};
+        Series s = new Series();
+        for (int i = 0; i < count; i++) {
+            s.add(String.format("app%04d_%s_%s_%s", i / 10, systems[i % systems.length], things[(i / 3) % things.length],
+                    units[(i / 7) % units.length]), "job=\"app\",instance=\"app-" + (i % 5) + "\"");
+        }
+        return s;
     }
 
     private static String firstResult() {
-        List<WebElement> items = browser.findAll("#results li");
-        return items.isEmpty() ? null : items.get(0).getAttribute("data-name");
+        List<String> names = resultNames();
+        return names.isEmpty() ? null : names.get(0);
     }
 
+    /** The names listed, read in one go in the page (the list may be replaced between two reads from here). */
+    @SuppressWarnings("unchecked")
     private static List<String> resultNames() {
-        return browser.findAll("#results li").stream().map(e -> e.getAttribute("data-name")).toList();
+        return (List<String>) browser.script("return [...document.querySelectorAll('#results li')].map(e => e.dataset.name)");
     }
 
     private static String heading() {
-        return browser.find("#results-heading").getText();
+        return (String) browser.script("return document.getElementById('results-heading').textContent");
     }
 
     /** "1–20 of 345 metrics" -> 345. */

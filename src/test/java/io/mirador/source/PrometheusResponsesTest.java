@@ -292,4 +292,42 @@ class PrometheusResponsesTest {
         // when / then
         assertThatThrownBy(() -> PrometheusResponses.strings(body(json))).isInstanceOf(IOException.class);
     }
+
+    @Test
+    void should_keep_the_first_series_of_a_range_query_and_count_the_others() throws IOException {
+        // given
+        StringBuilder json = new StringBuilder("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
+        for (int i = 0; i < 25; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"metric\":{\"mode\":\"m").append(i)
+                    .append("\"},\"values\":[[1700000000,\"1.5\"],[1700000015.5,\"NaN\"],[1700000030,\"+Inf\"]]}");
+        }
+        json.append("]}}");
+
+        // when
+        RangeSeries r = PrometheusResponses.matrix(body(json.toString()), 10);
+
+        // then
+        assertThat(r.series()).hasSize(10);
+        assertThat(r.total()).isEqualTo(25);
+        assertThat(r.truncated()).isTrue();
+        assertThat(r.series().get(3).labels()).containsEntry("mode", "m3");
+        assertThat(r.series().get(0).times()).containsExactly(1700000000, 1700000015.5, 1700000030);
+        assertThat(r.series().get(0).values()[0]).isEqualTo(1.5);
+        assertThat(r.series().get(0).values()[1]).isNaN();
+        assertThat(r.series().get(0).values()[2]).isInfinite();
+    }
+
+    @Test
+    void should_refuse_a_range_answer_that_failed_is_no_matrix_or_has_a_garbage_value() {
+        assertThatThrownBy(() -> PrometheusResponses.matrix(body(
+                "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"parse error\"}"), 10))
+                .isInstanceOf(SourceAnswerException.class).hasMessageContaining("parse error");
+        assertThatThrownBy(() -> PrometheusResponses.matrix(body(
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}"), 10))
+                .isInstanceOf(SourceAnswerException.class).hasMessageContaining("matrix");
+        assertThatThrownBy(() -> PrometheusResponses.matrix(body(
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},"
+                        + "\"values\":[[1,\"one\"]]}]}}"), 10))
+                .isInstanceOf(SourceAnswerException.class).hasMessageContaining("'one'");
+    }
 }

@@ -89,7 +89,8 @@ public final class Browser implements AutoCloseable {
      */
     public <T> T until(String what, Function<WebDriver, T> condition) {
         try {
-            return new WebDriverWait(driver, Duration.ofSeconds(20)).withMessage(what).until(condition);
+            return new WebDriverWait(driver, Duration.ofSeconds(20)).withMessage(what)
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
         } catch (org.openqa.selenium.TimeoutException e) {
             screenshot("failed-" + what.replaceAll("[^a-zA-Z0-9]+", "-"));
             throw e;
