@@ -18,7 +18,9 @@ final class ValkeyFailures {
                 return "Valkey did not answer in time";
             }
         }
+        // anything else the client reports (a connection closed mid-command: "Unexpected exception while processing
+        // command") still names Valkey, so the operator knows where to look
         String m = failure.getMessage();
-        return m == null ? failure.getClass().getSimpleName() : m;
+        return "Valkey failed: " + (m == null ? failure.getClass().getSimpleName() : m);
     }
 }

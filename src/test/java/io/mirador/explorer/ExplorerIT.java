@@ -240,16 +240,20 @@ class ExplorerIT {
     void should_ask_for_a_key_say_when_it_is_wrong_and_never_put_it_in_a_link() throws Exception {
         // given: a catalog with keys, synced with one
         Map<String, String> settings = Mirador.settings(vm.url(), dir.resolve("keyed"));
+        settings.put("mirador.tenants", "default,team-b");
+        settings.put("mirador.tenant.team-b.source-url", vm.url());
         settings.put("mirador.api-keys", "reader");
         settings.put("mirador.api-key.reader.sha256", ApiKeys.sha256(READ_KEY));
         settings.put("mirador.api-key.reader.role", "sync");
         settings.put("mirador.api-key.reader.tenants", "*");
         try (Mirador keyed = Mirador.start(settings)) {
-            HttpResponse<String> sync = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(keyed.url() + "/api/v1/metrics/sync/default?forceFull=true"))
-                    .header("X-API-Key", READ_KEY).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(sync.statusCode()).isEqualTo(200);
+            for (String tenant : List.of("default", "team-b")) {
+                HttpResponse<String> sync = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(keyed.url() + "/api/v1/metrics/sync/" + tenant + "?forceFull=true"))
+                        .header("X-API-Key", READ_KEY).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(sync.statusCode()).isEqualTo(200);
+            }
 
             // when: no key
             browser.open(keyed.url() + "/?q=load");
@@ -273,7 +277,14 @@ class ExplorerIT {
             // then
             browser.until("results", d -> firstResult() != null);
             assertThat(browser.driver().getCurrentUrl()).doesNotContain(READ_KEY);
-            assertThat(browser.find("#status").getText()).contains("default").contains("Sync now");
+            assertThat(browser.find("#status").getText()).contains("default").contains("team-b").contains("Sync now");
+
+            // when: the other tenant picked
+            new org.openqa.selenium.support.ui.Select(browser.find("#tenant")).selectByValue("team-b");
+
+            // then
+            browser.until("team-b in the link", d -> d.getCurrentUrl().contains("tenant=team-b"));
+            browser.until("team-b's results", d -> firstResult() != null && firstResult().contains("load"));
             browser.script("sessionStorage.clear()");
         }
     }
