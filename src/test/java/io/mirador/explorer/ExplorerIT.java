@@ -328,6 +328,23 @@ class ExplorerIT {
     }
 
     @Test
+    void should_follow_the_systems_dark_setting() {
+        try (Browser dark = Browser.start("1280,900")) {
+            // given: the system asks for dark
+            dark.emulateDarkScheme();
+
+            // when
+            dark.open(mirador.url() + "/?q=load+average");
+
+            // then
+            dark.until("results", d -> !d.findElements(By.cssSelector("#results li")).isEmpty());
+            String background = (String) dark.script("return getComputedStyle(document.body).backgroundColor");
+            assertThat(background).as("the page's background").isEqualTo("rgb(15, 18, 22)");
+            dark.screenshot("search-dark");
+        }
+    }
+
+    @Test
     void should_fit_a_phone() {
         try (Browser phone = Browser.start("390,844")) {
             // when

@@ -67,6 +67,12 @@ public final class Browser implements AutoCloseable {
         throw new IllegalStateException(name + " is not installed (bin/mirador test installs chromium and chromium-driver)");
     }
 
+    /** Makes the page see {@code prefers-color-scheme: dark}, as a system set to dark would. */
+    public void emulateDarkScheme() {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("features",
+                java.util.List.of(java.util.Map.of("name", "prefers-color-scheme", "value", "dark"))));
+    }
+
     public WebDriver driver() {
         return driver;
     }
