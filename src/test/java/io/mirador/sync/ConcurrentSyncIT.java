@@ -36,10 +36,10 @@ class ConcurrentSyncIT {
 
                 // when
                 Mirador.Response second = mirador.post("/api/v1/metrics/sync/default", null);
-                Mirador.Response seedForm = mirador.post("/api/v1/metrics/sync", "{\"tenant_id\":\"default\"}");
+                Mirador.Response bodyForm = mirador.post("/api/v1/metrics/sync", "{\"tenant_id\":\"default\"}");
 
                 // then
-                for (Mirador.Response conflict : new Mirador.Response[] {second, seedForm}) {
+                for (Mirador.Response conflict : new Mirador.Response[] {second, bodyForm}) {
                     assertThat(conflict.status()).isEqualTo(409);
                     JsonNode body = conflict.json();
                     assertThat(body.get("status").asText()).isEqualTo("error");

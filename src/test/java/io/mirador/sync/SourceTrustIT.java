@@ -198,7 +198,7 @@ class SourceTrustIT {
     void should_never_remove_metrics_when_a_tenth_of_the_answers_are_empty() {
         Map<String, String> settings = Map.of("mirador.sync.batch-size", "5", "mirador.sync.max-retries", "3");
         withCatalog(settings, (vm, faulty, mirador) -> {
-            // given: 8 series calls of 5 names per sync; the seeds empty the second sync's names answer
+            // given: 8 series calls of 5 names per sync; the random start values empty the second sync's names answer
             // (that sync fails) and some series answers of the others (retried)
             faulty.fraction(NAMES_CALL, 0.1, 5, Fault.empty());
             faulty.fraction(SERIES_CALL, 0.1, 14, Fault.empty());
