@@ -70,9 +70,9 @@ public final class HealthApi {
     private final Instant startedAt;
 
     private final CatalogFollower follower;
+    /** How long this replica may serve an older generation than the catalog's before it is degraded. */
     private final Duration maxLag;
-
-    /** @param maxLag how long this replica may serve an older generation than the catalog's before it is degraded */
+    /** Per tenant, how many metrics still wait to be embedded (null: not known, or semantic search is off). */
     private final Function<String, Integer> embeddingsWaiting;
 
     public HealthApi(Tenants tenants, TenantIndexes indexes, SyncRuns runs, SyncSettings settings, SyncStateStore store,

@@ -1,8 +1,7 @@
 package io.mirador.catalog;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.mirador.support.Sha256;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -56,11 +55,6 @@ public final class MetricText {
 
     /** A short digest of {@code text}: equal texts, equal hashes. */
     public static byte[] hash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return Arrays.copyOf(digest, HASH_BYTES);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return Arrays.copyOf(Sha256.of(text), HASH_BYTES);
     }
 }

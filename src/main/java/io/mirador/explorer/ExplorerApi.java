@@ -50,7 +50,8 @@ public final class ExplorerApi {
         caller.require(Role.READ);
         List<String> reached = tenants.all().stream().map(Tenant::id).filter(caller::reaches)
                 .sorted((a, b) -> a.equals(defaultTenant) ? -1 : b.equals(defaultTenant) ? 1 : a.compareTo(b)).toList();
-        return new ExplorerView(reached, reached.contains(defaultTenant) ? defaultTenant : reached.isEmpty() ? null : reached.get(0),
+        // sorted default first: the first tenant reached is the one the page starts on
+        return new ExplorerView(reached, reached.isEmpty() ? null : reached.get(0),
                 caller.role().id(), settings.grafanaUrl(), settings.vmuiUrl(), settings.facetLabels());
     }
 

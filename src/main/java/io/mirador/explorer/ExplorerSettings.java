@@ -32,13 +32,14 @@ public record ExplorerSettings(String grafanaUrl, String vmuiUrl, List<String> f
         if (trimmed.isEmpty()) {
             return "";
         }
+        URI uri;
         try {
-            URI uri = URI.create(trimmed);
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new IllegalArgumentException(setting + ": '" + trimmed + "' is not an http(s) URL");
-            }
+            uri = URI.create(trimmed);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(setting + ": '" + trimmed + "' is not an http(s) URL", e);
+            uri = null;
+        }
+        if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException(setting + ": '" + trimmed + "' is not an http(s) URL");
         }
         return trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
     }

@@ -68,7 +68,7 @@ public final class MetricPreview {
                     params, true, body -> PrometheusResponses.matrix(body, MAX_SERIES)), timeout);
         } catch (SourceException e) {
             throw new ApiException(502, "unavailable", "the source of tenant " + tenant.id() + " answered the preview with "
-                    + (e.status() == 0 ? "no answer" : "status " + e.status()) + sourceSays(e.getMessage()));
+                    + "status " + e.status() + sourceSays(e.getMessage()));
         } catch (SourceReadException e) {
             if (e.getCause() instanceof java.net.SocketTimeoutException) {
                 throw new ApiException(504, "unavailable", "the source of tenant " + tenant.id()

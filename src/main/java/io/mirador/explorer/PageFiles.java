@@ -1,5 +1,6 @@
 package io.mirador.explorer;
 
+import io.mirador.support.Sha256;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -9,8 +10,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,12 +81,10 @@ public final class PageFiles implements Handler<RoutingContext> {
                 throw new IllegalStateException("the web explorer's file " + resource + " is not in the jar");
             }
             byte[] bytes = in.readAllBytes();
-            String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8) + "\"";
+            String etag = "\"" + HexFormat.of().formatHex(Sha256.of(bytes), 0, 8) + "\"";
             return new File(Buffer.buffer(bytes), contentType(resource), etag);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the web explorer's file " + resource, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 

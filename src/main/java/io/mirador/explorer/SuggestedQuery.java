@@ -1,7 +1,9 @@
 package io.mirador.explorer;
 
 import io.mirador.catalog.MetricDocument;
+import io.mirador.source.Selectors;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -15,8 +17,6 @@ public final class SuggestedQuery {
 
     /** Labels every series of a target has, or that belong to the type's own query: no breakdown anyone wants. */
     private static final Set<String> NOT_A_BREAKDOWN = Set.of("instance", "le", "quantile", "__name__");
-    /** The most series a breakdown may make: the preview shows 10. */
-    private static final long MOST_SERIES = 10;
 
     private SuggestedQuery() {
     }
@@ -46,19 +46,7 @@ public final class SuggestedQuery {
      * sources take any name), quoted so that no name can add to the query.
      */
     static String selector(String name) {
-        if (METRIC_NAME.matcher(name).matches()) {
-            return name;
-        }
-        StringBuilder quoted = new StringBuilder("{__name__=\"");
-        for (char c : name.toCharArray()) {
-            switch (c) {
-                case '\\' -> quoted.append("\\\\");
-                case '"' -> quoted.append("\\\"");
-                case '\n' -> quoted.append("\\n");
-                default -> quoted.append(c);
-            }
-        }
-        return quoted.append("\"}").toString();
+        return METRIC_NAME.matcher(name).matches() ? name : Selectors.names(List.of(name));
     }
 
     /**
@@ -71,7 +59,7 @@ public final class SuggestedQuery {
         for (Map.Entry<String, Long> label : cardinality.entrySet()) {
             long values = label.getValue();
             boolean better = values > bestValues || (values == bestValues && best != null && label.getKey().compareTo(best) < 0);
-            if (!NOT_A_BREAKDOWN.contains(label.getKey()) && !label.getKey().equals("job") && values <= MOST_SERIES && better
+            if (!NOT_A_BREAKDOWN.contains(label.getKey()) && !label.getKey().equals("job") && values <= MetricPreview.MAX_SERIES && better
                     && LABEL_NAME.matcher(label.getKey()).matches()) {
                 best = label.getKey();
                 bestValues = values;

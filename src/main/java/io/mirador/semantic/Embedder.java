@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The embedding model, in process and offline: quantized all-MiniLM-L6-v2 (384 dimensions, mean pooling, unit
- * vectors) on ONNX Runtime, one intra-op thread per call so that embedding never takes both cores from searches.
+ * The embedding model, in process and offline: quantized all-MiniLM-L6-v2 (mean pooling) or bge-small-en-v1.5 (CLS
+ * pooling, with its query instruction), both 384 dimensions and unit vectors, on ONNX Runtime, one intra-op thread per call so that embedding never takes both cores from searches.
  * ONNX Runtime's and the tokenizer's native libraries are unpacked once under the data directory, not in the
  * temporary directory on every start. Thread-safe.
  */
@@ -122,10 +122,6 @@ public final class Embedder implements AutoCloseable {
     /** The unit vector of a question (asked as the model was trained to be asked). */
     public float[] embedQuery(String question) {
         return embed(choice.queryPrefix + question);
-    }
-
-    public Choice choice() {
-        return choice;
     }
 
     /** The unit vectors of {@code texts}, in order, on the calling thread. */

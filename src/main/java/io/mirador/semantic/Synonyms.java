@@ -1,5 +1,6 @@
 package io.mirador.semantic;
 
+import io.mirador.support.Sha256;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.LowerCaseFilter;
 import org.apache.lucene.analysis.TokenStream;
@@ -15,9 +16,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,14 +62,11 @@ public final class Synonyms {
         SolrSynonymParser parser = new SolrSynonymParser(true, true, plain);
         try (Reader in = new StringReader(text)) {
             parser.parse(in);
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return new Synonyms(parser.build(), digest);
+            return new Synonyms(parser.build(), Sha256.of(text));
         } catch (ParseException e) {
             throw new IllegalArgumentException(origin + ": line " + e.getErrorOffset() + " cannot be read: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(origin + " cannot be read", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.mirador.semantic;
 
+import io.mirador.index.TenantIndex;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -220,11 +221,7 @@ public final class TenantVectors implements AutoCloseable {
         return ids.binaryValue().utf8ToString();
     }
 
-    private interface Work<T> {
-        T apply(IndexSearcher searcher) throws IOException;
-    }
-
-    private <T> T withSearcher(Work<T> work) {
+    private <T> T withSearcher(TenantIndex.SearcherWork<T> work) {
         try {
             IndexSearcher searcher = searchers.acquire();
             try {

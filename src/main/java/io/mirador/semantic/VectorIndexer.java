@@ -1,5 +1,6 @@
 package io.mirador.semantic;
 
+import io.mirador.support.Sha256;
 import io.mirador.catalog.MetricDocument;
 import io.mirador.catalog.MetricText;
 import io.mirador.index.TenantIndex;
@@ -11,8 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -109,13 +108,7 @@ public final class VectorIndexer {
 
     /** The hash a vector is kept with: its metric's text hash and the vocabulary's, so that a new vocabulary re-embeds. */
     private byte[] withVocabulary(BytesRef textHash) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(textHash.bytes, textHash.offset, textHash.length);
-            return Arrays.copyOf(digest.digest(vocabulary), textHash.length);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return Arrays.copyOf(Sha256.of(BytesRef.deepCopyOf(textHash).bytes, vocabulary), textHash.length);
     }
 
     private void catchUp(String tenantId, Embedder embedder, long deadline) {
