@@ -248,7 +248,10 @@ function resultItem(r, i) {
     id: 'result-' + i, role: 'option', 'aria-selected': 'false', 'data-name': r.name,
     onclick: () => openMetric(r.name),
   },
-  el('div', { class: 'name mono' }, el('a', { href: urlOf({ ...app.state, metric: r.name }), onclick: (e) => { e.preventDefault(); } }, ...marked(r.name, h.name))),
+  el('div', { class: 'name mono' }, el('a', { href: urlOf({ ...app.state, metric: r.name }), onclick: (e) => {
+    // a click opens the metric here (the list item does it); with a modifier the browser opens the link elsewhere
+    if (e.ctrlKey || e.metaKey || e.shiftKey) e.stopPropagation(); else e.preventDefault();
+  } }, ...marked(r.name, h.name))),
   r.help ? el('p', { class: 'help' }, ...marked(r.help, h.help)) : null,
   el('div', { class: 'meta' },
     r.type ? el('span', { class: 'badge ' + r.type }, r.type) : null,
@@ -478,7 +481,11 @@ async function preview(doc, queryBox, chart, seq) {
   const copyQuery = el('button', { type: 'button', class: 'small', 'aria-label': 'Copy the query' }, 'Copy');
   copyQuery.addEventListener('click', () => copy(answer.query, copyQuery));
   queryBox.replaceChildren(el('code', { id: 'query-text' }, answer.query), copyQuery, ...openIn(answer.query));
-  await drawChart(chart, answer);
+  try {
+    await drawChart(chart, answer);
+  } catch (err) {
+    chart.replaceChildren(el('p', { class: 'note' }, 'No chart: ' + err.message + '.'));
+  }
 }
 
 function openIn(query) {
@@ -501,7 +508,11 @@ function loadChartLibrary() {
       document.head.append(el('link', { rel: 'stylesheet', href: '/ui/uplot.css' }));
       const script = el('script', { src: '/ui/uplot.js' });
       script.onload = resolve;
-      script.onerror = () => reject(new Error('the chart library did not load'));
+      script.onerror = () => {
+        app.chartLibrary = null; // tried again on the next metric's page
+        script.remove();
+        reject(new Error('the chart library did not load'));
+      };
       document.head.append(script);
     });
   }
@@ -547,7 +558,10 @@ function seriesLabel(labels) {
 
 // ---- tenants and their syncs ----
 
+// one chain of status polls: a call that an overlapping later one has overtaken neither paints nor sets a timer
+let statusSeq = 0;
 async function showStatus() {
+  const seq = ++statusSeq;
   clearTimeout(app.statusTimer);
   const tenants = app.view.tenants.slice(0, 12);
   const canSync = app.view.role === 'sync' || app.view.role === 'admin';
@@ -558,6 +572,7 @@ async function showStatus() {
       return { tenant_id: t, status: 'unknown', errors: [plain(err)] };
     }
   }));
+  if (seq !== statusSeq) return;
   const running = items.some((x) => x.status === 'running');
   $('status').replaceChildren(...items.map((x) => el('span', { 'data-tenant': x.tenant_id },
     el('strong', {}, x.tenant_id), ' · ',

@@ -96,7 +96,7 @@ public final class FrontDoor implements Handler<RoutingContext> {
                 caller.require(Role.ADMIN);
             }
         } catch (AccessDeniedException denied) {
-            if (OPEN.contains(path) || PageFiles.isPageFile(path)) {
+            if (OPEN.contains(path) || PageFiles.isPageFile(path) && isRead(request)) {
                 ctx.next();
                 return;
             }
@@ -109,6 +109,11 @@ public final class FrontDoor implements Handler<RoutingContext> {
         }
         ctx.setUser(User.fromName(caller.name()));
         ctx.next();
+    }
+
+    /** GET or HEAD: the only methods the page's files answer without a key. */
+    private static boolean isRead(HttpServerRequest request) {
+        return request.method() == io.vertx.core.http.HttpMethod.GET || request.method() == io.vertx.core.http.HttpMethod.HEAD;
     }
 
     /**
@@ -159,8 +164,10 @@ public final class FrontDoor implements Handler<RoutingContext> {
         boolean hasBody = request.getHeader("Transfer-Encoding") != null
                 || request.getHeader("Content-Length") != null && !request.getHeader("Content-Length").trim().equals("0");
         List<String> types = request.headers().getAll("Content-Type");
-        // a charset is read even from an empty body: an unknown one must not get that far
-        boolean typed = !types.isEmpty() && types.stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains("charset"));
+        // a charset is read even from an empty body, and a form or multipart type makes the server decode one even on a
+        // GET (where it fails): neither must get that far
+        boolean typed = types.stream().map(t -> t.toLowerCase(Locale.ROOT).trim()).anyMatch(t -> t.contains("charset")
+                || t.startsWith("multipart/") || t.startsWith("application/x-www-form-urlencoded"));
         if (!hasBody && !typed || types.size() == 1 && isJson(types.get(0))) {
             return false;
         }

@@ -290,7 +290,7 @@ public final class MiradorConfiguration implements CamelConfiguration {
                             () -> forwarding != null && forwarding.holdsSyncs()) : SharedVectors.NONE);
             registry.bind("vectorIndexer", vectorIndexer);
             near = enabled ? new SemanticNeighbors(model, synonyms, vectors,
-                    settings.integer("mirador.search.semantic.neighbors", 1, 1000),
+                    settings.integer("mirador.search.semantic.neighbors", 1, 200),
                     (float) settings.share("mirador.search.semantic.floor")) : NearMetrics.NONE;
             semanticWeight = (float) settings.share("mirador.search.semantic.weight");
         }

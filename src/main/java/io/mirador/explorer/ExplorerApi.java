@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.mirador.api.ApiException;
 import io.mirador.catalog.MetricDocument;
+import io.mirador.index.QueryLimits;
 import io.mirador.index.TenantIndexes;
 import io.mirador.security.Caller;
 import io.mirador.security.Role;
@@ -59,10 +60,11 @@ public final class ExplorerApi {
     public MetricPreview.Preview preview(@Header("tenantId") String tenantId, @Header("name") String name,
                                          @Header("range") String range, @ExchangeProperty("caller") Caller caller) {
         caller.require(Role.READ, tenantId);
+        Duration over = range(range);
         Tenant tenant = tenants.get(tenantId);
         MetricDocument doc = indexes.of(tenantId).get(name).orElseThrow(() ->
                 ApiException.notFound("tenant " + tenantId + " has no metric named '" + name + "'"));
-        return preview.run(tenant, SuggestedQuery.of(doc), range(range));
+        return preview.run(tenant, SuggestedQuery.of(doc), over);
     }
 
     private static Duration range(String text) {
@@ -70,10 +72,14 @@ public final class ExplorerApi {
             return Duration.ofHours(1);
         }
         try {
+            // a bare number would be read as nanoseconds: a range has a unit
+            if (text.strip().matches("[0-9]+")) {
+                throw new IllegalArgumentException("no unit");
+            }
             return GoDuration.parse(text);
         } catch (IllegalArgumentException e) {
             throw ApiException.badData("range must be a duration such as 15m, 1h or 1d; was '"
-                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
+                    + QueryLimits.abbreviate(text) + "'");
         }
     }
 }

@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Pattern;
 
 /**
  * Runs a metric's suggested query over a recent range at its tenant's source, with the tenant's credentials (they
@@ -30,6 +32,15 @@ public final class MetricPreview {
     static final int POINTS = 240;
     static final Duration SHORTEST = Duration.ofMinutes(1);
     static final Duration LONGEST = Duration.ofDays(7);
+    /**
+     * The most previews that run at once: they share the source connections with syncs and health probes, and a key that
+     * may read could otherwise start as many week-long queries as it likes.
+     */
+    static final int AT_ONCE = 4;
+    /** Addresses in what a source says (its own URL, a storage node's), not for the browser. */
+    private static final Pattern ADDRESS = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://\\S+|\\d{1,3}(\\.\\d{1,3}){3}(:\\d+)?");
+
+    private final Semaphore running = new Semaphore(AT_ONCE);
 
     private final SourceHttpClient http;
     private final Duration timeout;
@@ -53,6 +64,17 @@ public final class MetricPreview {
         if (range.compareTo(SHORTEST) < 0 || range.compareTo(LONGEST) > 0) {
             throw ApiException.badData("range must be between 1m and 7d, was " + GoDuration.format(range));
         }
+        if (!running.tryAcquire()) {
+            throw new ApiException(503, "unavailable", AT_ONCE + " previews are running; try again in a moment");
+        }
+        try {
+            return runAdmitted(tenant, query, range);
+        } finally {
+            running.release();
+        }
+    }
+
+    private Preview runAdmitted(Tenant tenant, String query, Duration range) {
         Duration step = Duration.ofSeconds(Math.max(1, range.toSeconds() / POINTS));
         Instant end = clock.instant();
         Instant start = end.minus(range);
@@ -70,13 +92,17 @@ public final class MetricPreview {
             throw new ApiException(502, "unavailable", "the source of tenant " + tenant.id() + " answered the preview with "
                     + "status " + e.status() + sourceSays(e.getMessage()));
         } catch (SourceReadException e) {
+            if (e.getCause() instanceof java.net.ConnectException
+                    || e.getCause() instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+                throw new ApiException(502, "unavailable", "the source of tenant " + tenant.id()
+                        + " cannot be reached for the preview");
+            }
             if (e.getCause() instanceof java.net.SocketTimeoutException) {
                 throw new ApiException(504, "unavailable", "the source of tenant " + tenant.id()
                         + " did not answer the preview within " + GoDuration.format(timeout));
             }
             // what went wrong in words of ours: an I/O failure's message names the source's address
-            String why = e.getCause() instanceof SourceAnswerException unreadable ? ": " + unreadable.getMessage()
-                    : e.getCause() instanceof java.net.ConnectException ? ": it cannot be reached" : "";
+            String why = e.getCause() instanceof SourceAnswerException unreadable ? ": " + unreadable.getMessage() : "";
             throw new ApiException(502, "unavailable", "the source of tenant " + tenant.id()
                     + " could not be read for the preview" + why);
         }
@@ -99,6 +125,6 @@ public final class MetricPreview {
             return "";
         }
         int answered = message.indexOf(": ");
-        return answered < 0 ? "" : ": " + message.substring(answered + 2);
+        return answered < 0 ? "" : ": " + ADDRESS.matcher(message.substring(answered + 2)).replaceAll("<address>");
     }
 }

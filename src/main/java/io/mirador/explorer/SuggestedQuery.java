@@ -27,12 +27,14 @@ public final class SuggestedQuery {
     public static String of(MetricDocument doc) {
         String name = doc.name();
         String type = doc.type().toLowerCase(Locale.ROOT);
+        // a part of a family (x_count, x_sum, x_bucket) is read as its family is
+        String family = doc.family() != null ? doc.family()
+                : name.endsWith("_bucket") ? name.substring(0, name.length() - "_bucket".length()) : name;
         if (type.equals("histogram") || name.endsWith("_bucket")) {
-            String family = name.endsWith("_bucket") ? name.substring(0, name.length() - "_bucket".length()) : name;
             return "histogram_quantile(0.95, sum by (le) (rate(" + selector(family + "_bucket") + "[5m])))";
         }
         if (type.equals("summary")) {
-            return "max by (quantile) (" + selector(name) + ")";
+            return "max by (quantile) (" + selector(family) + ")";
         }
         if (type.equals("counter") || name.endsWith("_total")) {
             String by = breakdown(doc.labelCardinality());

@@ -67,7 +67,8 @@ public final class QueryLimits {
         }
     }
 
-    static String abbreviate(String s) {
+    /** At most 40 characters of {@code s}, for an error message. */
+    public static String abbreviate(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 }

@@ -17,9 +17,14 @@ public final class LoadingEmbedder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoadingEmbedder.class);
 
     private final CompletableFuture<Embedder> loading = new CompletableFuture<>();
+    private final Embedder.Choice choice;
+
+    private LoadingEmbedder(Embedder.Choice choice) {
+        this.choice = choice;
+    }
 
     public static LoadingEmbedder start(Path dataDir, Embedder.Choice choice) {
-        LoadingEmbedder loader = new LoadingEmbedder();
+        LoadingEmbedder loader = new LoadingEmbedder(choice);
         Thread thread = new Thread(() -> {
             try {
                 loader.loading.complete(Embedder.load(dataDir, choice));
@@ -31,6 +36,11 @@ public final class LoadingEmbedder implements AutoCloseable {
         thread.setDaemon(true);
         thread.start();
         return loader;
+    }
+
+    /** The model being loaded: vectors made by another are not compared with its questions. */
+    public Embedder.Choice choice() {
+        return choice;
     }
 
     /** The model once loaded; empty while it loads or when it could not be. */

@@ -66,8 +66,17 @@ public final class SemanticNeighbors implements NearMetrics {
             }
             recent.put(text, query);
         }
+        List<TenantVectors.Neighbor> nearest;
+        try {
+            nearest = tenant.nearest(query, neighbors, floor);
+        } catch (RuntimeException e) {
+            // a damaged or unreadable vector index costs the meaning, not the search: the failure must not reach the
+            // catalog's searcher, which would take it for the catalog's own damage and rebuild it
+            LOG.warn("the vectors of tenant {} cannot be read, searched by words only: {}", tenantId, e.toString());
+            return Map.of();
+        }
         Map<String, Float> out = new LinkedHashMap<>();
-        for (TenantVectors.Neighbor n : tenant.nearest(query, neighbors, floor)) {
+        for (TenantVectors.Neighbor n : nearest) {
             // 0 at the floor, 1 for the same meaning
             out.put(n.id(), (n.similarity() - floor) / (1 - floor));
         }

@@ -72,6 +72,9 @@ public final class Synonyms {
 
     /** {@code text}, followed by the words the vocabulary adds to it (none: {@code text} as it is). */
     public String expand(String text) {
+        if (map.fst == null) {
+            return text; // a vocabulary without a line (the synonym filter refuses an empty map)
+        }
         Set<String> added = new LinkedHashSet<>();
         try (TokenStream tokens = expanding.tokenStream("", text)) {
             CharTermAttribute term = tokens.addAttribute(CharTermAttribute.class);

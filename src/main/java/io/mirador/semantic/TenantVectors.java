@@ -196,8 +196,10 @@ public final class TenantVectors implements AutoCloseable {
      */
     public void compact() {
         try {
-            int segments = withSearcher(searcher -> searcher.getIndexReader().leaves().size());
-            if (segments > 1) {
+            // up to EXACT_UP_TO vectors every one is compared and no graph is walked: nothing to gain from a merge
+            int[] docsAndSegments = withSearcher(searcher -> new int[] {searcher.getIndexReader().numDocs(),
+                    searcher.getIndexReader().leaves().size()});
+            if (docsAndSegments[0] > EXACT_UP_TO && docsAndSegments[1] > 1) {
                 writer.forceMerge(1);
                 writer.commit();
                 searchers.maybeRefreshBlocking();

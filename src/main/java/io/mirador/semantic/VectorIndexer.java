@@ -62,7 +62,10 @@ public final class VectorIndexer {
                          Synonyms synonyms, Duration budget, BooleanSupplier syncing, SharedVectors shared) {
         this.shared = shared;
         this.synonyms = synonyms;
-        this.vocabulary = synonyms.fingerprint();
+        // a vector stands for its text as this vocabulary expands it and this model embeds it: another of either
+        // embeds every text again (vectors of two models are both 384 numbers, and would be compared all the same)
+        this.vocabulary = model == null ? synonyms.fingerprint()
+                : Sha256.of(synonyms.fingerprint(), model.choice().name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         this.syncing = syncing;
         this.tenants = tenants;
         this.indexes = indexes;
@@ -79,7 +82,7 @@ public final class VectorIndexer {
         }
         long deadline = System.nanoTime() + budget.toNanos();
         for (Tenant t : tenants.all()) {
-            if (syncing.getAsBoolean()) {
+            if (syncing.getAsBoolean() || System.nanoTime() >= deadline) {
                 return;
             }
             try {
@@ -106,7 +109,7 @@ public final class VectorIndexer {
         return c == null || c.version() != indexes.of(tenantId).version() ? null : c.waiting();
     }
 
-    /** The hash a vector is kept with: its metric's text hash and the vocabulary's, so that a new vocabulary re-embeds. */
+    /** The hash a vector is kept with: its metric's text hash, the vocabulary's and the model's, so that a new one re-embeds. */
     private byte[] withVocabulary(BytesRef textHash) {
         return Arrays.copyOf(Sha256.of(BytesRef.deepCopyOf(textHash).bytes, vocabulary), textHash.length);
     }

@@ -50,7 +50,8 @@ public final class PrometheusApi {
      * ({@code /api/v1/status/tsdb}, VictoriaMetrics and Prometheus); -1 when the source does not say.
      */
     public long nameCountOn(Tenant tenant, LocalDate day) {
-        return census(tenant, day, 10).map(SeriesCensus::names).orElse(-1L);
+        // __name__ is listed only among the labels with the most values: ask for enough of them
+        return census(tenant, day, 100).map(SeriesCensus::names).orElse(-1L);
     }
 
     /**

@@ -23,6 +23,8 @@ import java.util.function.BiConsumer;
 public final class PrometheusResponses {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    /** The most points of one series of a range query, as Prometheus itself allows (11 000). */
+    static final int MAX_POINTS = 11_000;
 
     private PrometheusResponses() {
     }
@@ -60,20 +62,9 @@ public final class PrometheusResponses {
                     throw new SourceAnswerException("expected a series object in data, found " + t);
                 }
                 labels.clear();
-                String name = "";
-                String key;
-                while ((key = p.nextFieldName()) != null) {
-                    if (p.nextToken() != JsonToken.VALUE_STRING) {
-                        throw new SourceAnswerException("label " + key + " has no string value");
-                    }
-                    String value = strings.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-                    if (key.equals("__name__")) {
-                        name = value;
-                    } else {
-                        labels.put(key, value);
-                    }
-                }
-                sink.accept(name, labels);
+                readLabels(p, strings, labels);
+                String name = labels.remove("__name__");
+                sink.accept(name == null ? "" : name, labels);
             }
             envelope.finish(p);
         }
@@ -189,7 +180,18 @@ public final class PrometheusResponses {
         }
     }
 
-    /** One {@code {"metric":{..},"values":[[t,"v"],..]}}, the parser at its start. */
+    /** Reads a {@code {"label":"value",..}} object into {@code labels}, the parser at its start; a value that is no string is refused. */
+    private static void readLabels(JsonParser p, StringPool strings, Map<String, String> labels) throws IOException {
+        String key;
+        while ((key = p.nextFieldName()) != null) {
+            if (p.nextToken() != JsonToken.VALUE_STRING) {
+                throw new SourceAnswerException("label " + key + " has no string value");
+            }
+            labels.put(key, strings.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()));
+        }
+    }
+
+    /** One {@code {"metric":{..},"values":[[t,"v"],..]}}, the parser at its start; at most {@link #MAX_POINTS} points. */
     private static RangeSeries.Series rangeSeries(JsonParser p) throws IOException {
         Map<String, String> labels = new java.util.TreeMap<>();
         double[] times = new double[64];
@@ -199,15 +201,16 @@ public final class PrometheusResponses {
         while ((field = p.nextFieldName()) != null) {
             JsonToken t = p.nextToken();
             if (field.equals("metric") && t == JsonToken.START_OBJECT) {
-                String key;
-                while ((key = p.nextFieldName()) != null) {
-                    p.nextToken();
-                    labels.put(key, p.getValueAsString());
-                }
+                readLabels(p, new StringPool(64), labels);
             } else if (field.equals("values") && t == JsonToken.START_ARRAY) {
                 while (p.nextToken() == JsonToken.START_ARRAY) {
-                    p.nextToken();
-                    double time = p.getValueAsDouble();
+                    if (n == MAX_POINTS) {
+                        throw new SourceAnswerException("a series of the range query has more than " + MAX_POINTS + " points");
+                    }
+                    if (!p.nextToken().isNumeric()) {
+                        throw new SourceAnswerException("a point of a range query has no number for its time");
+                    }
+                    double time = p.getDoubleValue();
                     p.nextToken();
                     double value = parseSample(p.getValueAsString());
                     if (p.nextToken() != JsonToken.END_ARRAY) {

@@ -6,6 +6,8 @@ import io.mirador.state.SyncStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Objects;
@@ -17,11 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * the day before it reads anything (its TSDB status: series of the day, and series per name when it lists every
  * name); a sync that completes leaves that census as the tenant's baseline. The next incremental sync compares:
  * <ul>
- *   <li>the same day's series count unchanged: no series was added since the baseline, so only names the catalog
- *       does not have are read (a series deleted through the source's admin API offsets one added in the count);</li>
- *   <li>both censuses list every name: only names that are new or whose count moved are read;</li>
- *   <li>else (another day, a source that does not count series, no baseline, an index that changed otherwise):
- *       every name in the window is read, as without a census.</li>
+ *   <li>both censuses list every name: only names that are new or whose count moved are read (a series deleted
+ *       through the source's admin API and one added to another metric leave the day's total as it was, not the
+ *       two names' counts);</li>
+ *   <li>else, the same day's series count unchanged: no series was added since the baseline, so only names the
+ *       catalog does not have are read;</li>
+ *   <li>else (another day, a window reaching into the day before, a source that does not count series, no
+ *       baseline, an index that changed otherwise): every name in the window is read, as without a census.</li>
  * </ul>
  * The baseline is only used while the tenant's index is at the generation its sync committed, from the same source:
  * an index rebuilt, rolled forward by another replica or refilled reads everything again. Baselines live in memory;
@@ -55,7 +59,7 @@ public final class SourceChanges implements SyncListener {
         }
         // a name the catalog does not have is read whatever the counts say (a series deleted the same day offsets one added)
         TreeSet<String> toRead = new TreeSet<>(indexes.of(run.tenant().id()).missing(run.sortedNames()));
-        if (now.totalSeries() != base.census().totalSeries()) {
+        if (now.hasEveryName() && base.census().hasEveryName()) {
             for (String name : run.sortedNames()) {
                 if (!Objects.equals(now.seriesByName().get(name), base.census().seriesByName().get(name))) {
                     toRead.add(name);
@@ -83,6 +87,10 @@ public final class SourceChanges implements SyncListener {
         }
         if (!base.census().day().equals(now.day())) {
             return "the last sync's census counted another day";
+        }
+        if (!LocalDate.ofInstant(run.window().start(), ZoneOffset.UTC).equals(now.day())) {
+            // a series written late with yesterday's timestamps moves only yesterday's count
+            return "the window reaches into the day before, which the census does not count";
         }
         if (now.totalSeries() != base.census().totalSeries() && !(now.hasEveryName() && base.census().hasEveryName())) {
             return "series were added and the source does not count every name's";

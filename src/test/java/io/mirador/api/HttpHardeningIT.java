@@ -317,6 +317,7 @@ class HttpHardeningIT {
             "two Content-Type headers            | POST /api/v1/metrics/search HTTP/1.1\\r\\nHost: x\\r\\nX-API-Key: {admin}\\r\\nContent-Type: application/json; charset=latin1\\r\\nContent-Type: application/json\\r\\nContent-Length: 2\\r\\n\\r\\n{}",
             "a form body sent with GET           | GET /api/v1/metrics/search HTTP/1.1\\r\\nHost: x\\r\\nX-API-Key: {admin}\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nContent-Length: 13\\r\\n\\r\\n{\"query\":\"a\"}",
             "a form body over 1 KiB              | POST /api/v1/metrics/search HTTP/1.1\\r\\nHost: x\\r\\nX-API-Key: {admin}\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nContent-Length: 1200\\r\\n\\r\\n{1200}",
+            "a multipart type on an empty GET    | GET /api/v1/metrics/search HTTP/1.1\\r\\nHost: x\\r\\nX-API-Key: {admin}\\r\\nContent-Type: multipart/form-data; boundary=xyz\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n",
             "a multipart sync trigger            | POST /api/v1/metrics/sync HTTP/1.1\\r\\nHost: x\\r\\nX-API-Key: {admin}\\r\\nContent-Type: multipart/form-data; boundary=b\\r\\nContent-Length: 20\\r\\n\\r\\n{\"tenant_id\":\"nope\"}",
             "trailing garbage after a config     | PUT /api/v1/metrics/sync/config HTTP/1.1\\r\\nHost: x\\r\\nX-API-Key: {admin}\\r\\nContent-Type: application/json\\r\\nContent-Length: 19\\r\\n\\r\\n{\"batch_size\":999}}"})
     void should_answer_4xx_json_when_the_client_gets_the_request_wrong(String what, String request) throws IOException {

@@ -61,4 +61,10 @@ class ExplorerApiTest {
         assertThatThrownBy(() -> new ExplorerSettings("", "", List.of("job", "bad label"), Duration.ofSeconds(1)))
                 .hasMessageContaining("mirador.explorer.facet-labels").hasMessageContaining("bad label");
     }
+
+    @Test
+    void should_refuse_a_range_without_a_unit_naming_it() {
+        assertThatThrownBy(() -> api.preview("default", "up", "3600", new Caller("ops", Role.READ, Set.of("*"))))
+                .isInstanceOf(io.mirador.api.ApiException.class).hasMessageContaining("range").hasMessageContaining("'3600'");
+    }
 }

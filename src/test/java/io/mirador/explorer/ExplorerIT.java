@@ -255,6 +255,11 @@ class ExplorerIT {
                 assertThat(sync.statusCode()).isEqualTo(200);
             }
 
+            // the page's files are read without a key; nothing else is
+            HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(keyed.url() + "/"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).as(post.body()).isEqualTo(401);
+
             // when: no key
             browser.open(keyed.url() + "/?q=load");
 
@@ -312,6 +317,13 @@ class ExplorerIT {
                 long started = System.nanoTime();
                 assertPreviewError(m.get(preview), 504, "within 1s", faulty.url());
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+                // more previews at once than the source connections are lent for: the surplus is turned away at once
+                List<java.util.concurrent.CompletableFuture<Mirador.Response>> burst = new ArrayList<>();
+                for (int i = 0; i < MetricPreview.AT_ONCE + 2; i++) {
+                    burst.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> m.get(preview)));
+                }
+                List<Integer> statuses = burst.stream().map(f -> f.join().status()).sorted().toList();
+                assertThat(statuses).as("statuses of a burst of previews").contains(503).contains(504).doesNotContain(200, 500);
                 faulty.clear();
                 assertPreviewError(m.get(preview + "?range=1y"), 400, "range", faulty.url());
                 assertPreviewError(m.get(preview + "?range=10s"), 400, "between 1m and 7d", faulty.url());

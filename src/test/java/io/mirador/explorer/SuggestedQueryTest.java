@@ -13,9 +13,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SuggestedQueryTest {
 
     static MetricDocument doc(String name, String type, Map<String, Long> cardinality) {
+        return part(name, type, cardinality, null);
+    }
+
+    static MetricDocument part(String name, String type, Map<String, Long> cardinality, String family) {
         Instant now = Instant.parse("2026-11-26T00:00:00Z");
         return new MetricDocument(name, name, type, "", "", Map.of(), List.copyOf(cardinality.keySet()), "t", now, now, now,
-                now, 1, Map.of(), cardinality, MetricDocument.TYPE_SOURCE_METADATA, null, null);
+                now, 1, Map.of(), cardinality, MetricDocument.TYPE_SOURCE_METADATA, family, null);
     }
 
     @Test
@@ -38,6 +42,11 @@ class SuggestedQueryTest {
         assertThat(SuggestedQuery.of(doc("go_gc_duration_seconds", "summary", Map.of("quantile", 5L))))
                 .isEqualTo("max by (quantile) (go_gc_duration_seconds)");
         assertThat(SuggestedQuery.of(doc("node_load1", "gauge", Map.of()))).isEqualTo("node_load1");
+        // a family's parts are read as the family
+        assertThat(SuggestedQuery.of(part("http_request_duration_seconds_count", "histogram", Map.of(), "http_request_duration_seconds")))
+                .isEqualTo("histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))");
+        assertThat(SuggestedQuery.of(part("go_gc_duration_seconds_sum", "summary", Map.of(), "go_gc_duration_seconds")))
+                .isEqualTo("max by (quantile) (go_gc_duration_seconds)");
     }
 
     @Test

@@ -1,38 +1,36 @@
 package io.mirador.routes;
 
-import java.util.TreeMap;
-import java.time.ZoneOffset;
-import java.time.LocalDate;
-import io.mirador.config.SyncStrategy;
-import io.mirador.source.SeriesCensus;
 import io.mirador.catalog.MetricDocument;
 import io.mirador.catalog.MetricMerger;
 import io.mirador.catalog.MetricObservation;
 import io.mirador.config.SyncSettings;
+import io.mirador.config.SyncStrategy;
 import io.mirador.config.TenantSyncOverrides;
 import io.mirador.index.MetricDocumentCodec;
 import io.mirador.index.TenantIndexes;
+import io.mirador.replica.CatalogFollower;
+import io.mirador.replica.SoleReplicaClusterService;
+import io.mirador.replica.SyncForwarding;
 import io.mirador.source.MetricNameReader;
 import io.mirador.source.PrometheusApi;
+import io.mirador.source.SeriesCensus;
 import io.mirador.source.SeriesReader;
 import io.mirador.source.SourceCalls;
 import io.mirador.source.SourceException;
 import io.mirador.source.SourceReadException;
 import io.mirador.source.SourceRequest;
+import io.mirador.source.TimeWindow;
 import io.mirador.state.FileSyncStateStore;
 import io.mirador.state.SyncStatus;
 import io.mirador.support.DutyCycle;
 import io.mirador.support.Json;
-import io.mirador.sync.CatalogWriter;
 import io.mirador.sync.CatalogPublication;
-import io.mirador.replica.CatalogFollower;
-import io.mirador.replica.SoleReplicaClusterService;
-import io.mirador.replica.SyncForwarding;
+import io.mirador.sync.CatalogWriter;
 import io.mirador.sync.CaughtFailure;
 import io.mirador.sync.DocumentBatches;
 import io.mirador.sync.RemovalGuard;
-import io.mirador.sync.SourceScan;
 import io.mirador.sync.SourceChanges;
+import io.mirador.sync.SourceScan;
 import io.mirador.sync.SyncRequest;
 import io.mirador.sync.SyncRun;
 import io.mirador.sync.SyncRuns;
@@ -42,13 +40,13 @@ import io.mirador.tenant.Tenants;
 import io.mirador.testing.ApplicationDefaults;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.model.BeanDefinition;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.RoutesLoader;
 import org.apache.camel.spi.ThreadPoolProfile;
-import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
@@ -60,11 +58,15 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -217,6 +219,30 @@ class SyncRoutesTest extends CamelTestSupport {
         assertThat(sizes).as("index batch sizes").allSatisfy(s -> assertThat(s).isLessThanOrEqualTo(INDEX_BATCH));
         assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(23);
         assertThat(indexes.of(TENANT).count()).as("documents committed").isEqualTo(23);
+    }
+
+    /** An incremental sync whose window reaches into the day before reads every name: the census counts only the last day. */
+    @Test
+    void should_read_every_name_when_the_window_starts_the_day_before() throws Exception {
+        // given
+        startPipeline();
+        listed = names("pipeline_metric_", 23);
+        Map<String, Long> counts = new TreeMap<>();
+        listed.forEach(name -> counts.put(name, 1L));
+        counted = Map.copyOf(counts);
+        MockEndpoint series = getMockEndpoint("mock:source-read-series");
+        assertThat(sync(true).outcome().status()).isEqualTo(SyncStatus.COMPLETED);
+        int readByFull = series.getReceivedCounter();
+
+        // when: nothing moved, but the window starts before midnight
+        Instant now = Instant.now();
+        Instant today = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        SyncRun across = template.requestBody("direct:sync-run", new SyncRequest(TENANT, false, "test",
+                new TimeWindow(today.minusSeconds(60), now), null, false), SyncRun.class);
+
+        // then: every name read again
+        assertThat(across.outcome().status()).isEqualTo(SyncStatus.COMPLETED);
+        assertThat(series.getReceivedCounter()).as("series reads").isGreaterThan(readByFull);
     }
 
     /**
@@ -437,8 +463,12 @@ class SyncRoutesTest extends CamelTestSupport {
         return sync(true);
     }
 
+    /** A full sync over the default window, or an incremental one over the last minute of today (UTC) at most. */
     private SyncRun sync(boolean full) {
-        return template.requestBody("direct:sync-run", new SyncRequest(TENANT, full, "test", null, null, false),
+        Instant now = Instant.now();
+        Instant today = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        TimeWindow window = full ? null : new TimeWindow(now.minusSeconds(60).isBefore(today) ? today : now.minusSeconds(60), now);
+        return template.requestBody("direct:sync-run", new SyncRequest(TENANT, full, "test", window, null, false),
                 SyncRun.class);
     }
 

@@ -42,4 +42,12 @@ class SynonymsTest {
         assertThatThrownBy(() -> Synonyms.parse("a => \n", "mirador.search.semantic.vocabulary (my.txt)"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("my.txt");
     }
+
+    @Test
+    void should_expand_nothing_with_a_vocabulary_of_comments_only() {
+        Synonyms none = Synonyms.parse("# nothing yet\n", "mirador.search.semantic.vocabulary (empty.txt)");
+
+        assertThat(none.expand("is the disk almost full")).isEqualTo("is the disk almost full");
+        assertThat(none.alternatives("ram")).isEmpty();
+    }
 }

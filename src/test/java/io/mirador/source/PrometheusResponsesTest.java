@@ -330,4 +330,22 @@ class PrometheusResponsesTest {
                         + "\"values\":[[1,\"one\"]]}]}}"), 10))
                 .isInstanceOf(SourceAnswerException.class).hasMessageContaining("'one'");
     }
+
+    @Test
+    void should_refuse_a_range_series_with_more_points_than_prometheus_allows_or_labels_and_times_that_are_no_strings_and_numbers() {
+        StringBuilder many = new StringBuilder("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+                + "{\"metric\":{},\"values\":[");
+        for (int i = 0; i <= PrometheusResponses.MAX_POINTS; i++) {
+            many.append(i == 0 ? "" : ",").append("[").append(1_700_000_000 + i).append(",\"1\"]");
+        }
+        many.append("]}]}}");
+        assertThatThrownBy(() -> PrometheusResponses.matrix(body(many.toString()), 10))
+                .isInstanceOf(SourceAnswerException.class).hasMessageContaining("more than 11000 points");
+        assertThatThrownBy(() -> PrometheusResponses.matrix(body("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\","
+                + "\"result\":[{\"metric\":{\"a\":null},\"values\":[]}]}}"), 10))
+                .isInstanceOf(SourceAnswerException.class).hasMessageContaining("label a");
+        assertThatThrownBy(() -> PrometheusResponses.matrix(body("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\","
+                + "\"result\":[{\"metric\":{},\"values\":[[\"x\",\"1\"]]}]}}"), 10))
+                .isInstanceOf(SourceAnswerException.class).hasMessageContaining("time");
+    }
 }

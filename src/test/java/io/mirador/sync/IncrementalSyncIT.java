@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,18 +30,22 @@ class IncrementalSyncIT {
     Path dir;
 
     /** The census counts a UTC day: the steps of a test must not straddle midnight. */
+    /** A test and its minute-long windows stay within one UTC day: from 23:58 it waits until 00:01:10. */
     @BeforeEach
     void awayFromMidnight() throws InterruptedException {
         LocalTime now = LocalTime.now(ZoneOffset.UTC);
+        LocalTime settled = LocalTime.of(0, 1, 10);
         if (now.isAfter(LocalTime.of(23, 58))) {
-            Thread.sleep(Duration.between(now, LocalTime.MAX).toMillis() + 5_000);
+            Thread.sleep(Duration.between(now, LocalTime.MAX).toMillis() + Duration.between(LocalTime.MIDNIGHT, settled).toMillis());
+        } else if (now.isBefore(settled)) {
+            Thread.sleep(Duration.between(now, settled).toMillis());
         }
     }
 
     @Test
     void should_read_only_the_changed_names_and_miss_nothing_when_incremental_syncs_follow_a_full_one() {
         try (VictoriaMetrics vm = VictoriaMetrics.start(dir);
-             Mirador mirador = Mirador.start(Mirador.settings(vm.url(), dir.resolve("mirador")))) {
+             Mirador mirador = Mirador.start(lookbackOfAMinute(vm))) {
             // given
             vm.importPrometheus(new Series()
                     .add("shop_orders_total", "instance=\"a\"")
@@ -86,20 +91,32 @@ class IncrementalSyncIT {
             assertThat(found(mirador, "shop_coupons_total")).isTrue();
             assertThat(found(mirador, "shop_carts_active")).isTrue();
 
+            // when: a series of one metric deleted and a new label value of another existing metric, the same day:
+            // the day's total stays, the two names' counts do not
+            vm.deleteSeries("{__name__=\"shop_refunds_total\"}");
+            vm.importPrometheus(new Series().add("shop_orders_total", "instance=\"c\""), "job=shop");
+            JsonNode offset = mirador.syncNow(false).get("result");
+
+            // then: the new label value is found
+            assertCounts(offset, 52, 0, 1, 0);
+            JsonNode grown = mirador.get("/api/v1/metrics/default/shop_orders_total").ok();
+            assertThat(grown.get("label_values").get("instance")).extracting(JsonNode::asText).containsExactly("a", "b", "c");
+
             // when: the next full sync
             JsonNode full = mirador.syncNow(true).get("result");
 
-            // then: the deleted metric goes
-            assertCounts(full, 53, 0, 0, 1);
+            // then: the deleted metrics go
+            assertCounts(full, 52, 0, 0, 2);
             assertThat(found(mirador, "shop_carts_active")).isFalse();
-            assertThat(mirador.state().get("metrics_in_index").asInt()).isEqualTo(53);
+            assertThat(found(mirador, "shop_refunds_total")).isFalse();
+            assertThat(mirador.state().get("metrics_in_index").asInt()).isEqualTo(52);
         }
     }
 
     @Test
     void should_read_every_name_when_series_were_added_and_the_census_does_not_count_each_name() {
         try (VictoriaMetrics vm = VictoriaMetrics.start(dir);
-             Mirador mirador = Mirador.start(Mirador.settings(vm.url(), dir.resolve("mirador")))) {
+             Mirador mirador = Mirador.start(lookbackOfAMinute(vm))) {
             // given: more names than the census lists with their counts (1 000)
             vm.importPrometheus(new Series().names("wide_metric_", 1_100), "job=wide");
             assertCounts(mirador.syncNow(true).get("result"), 1_100, 1_100, 0, 0);
@@ -129,5 +146,15 @@ class IncrementalSyncIT {
         assertThat(result.get("metrics_added").asInt()).as("added in %s", result).isEqualTo(added);
         assertThat(result.get("metrics_updated").asInt()).as("updated in %s", result).isEqualTo(updated);
         assertThat(result.get("metrics_removed").asInt()).as("removed in %s", result).isEqualTo(removed);
+    }
+
+    /**
+     * An incremental sync reads every name while its window reaches into the day before (UTC), which the census does not
+     * count: with a minute's lookback that is only the day's first minute, not its first hour.
+     */
+    private Map<String, String> lookbackOfAMinute(VictoriaMetrics vm) {
+        Map<String, String> settings = Mirador.settings(vm.url(), dir.resolve("mirador"));
+        settings.put("mirador.sync.lookback", "1m");
+        return settings;
     }
 }
